@@ -1,0 +1,3 @@
+"""linemap: multi-agency County Lines mapping and safeguarding."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The `linemap` command line: one module per command family."""

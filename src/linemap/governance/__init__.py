@@ -1,0 +1,1 @@
+"""Actors, roles, passwords, audit events and their hash chain."""

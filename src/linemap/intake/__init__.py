@@ -1,0 +1,1 @@
+"""Agency exports to statements: readers, mapping files, normalisers, row validation."""

@@ -1,0 +1,1 @@
+"""Pure domain: entities, statements and vocabularies. No I/O."""

@@ -1,0 +1,1 @@
+"""Use cases: authorise, load, act, audit, commit."""

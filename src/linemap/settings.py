@@ -1,0 +1,32 @@
+"""Settings, read once from the environment (LINEMAP_*) and passed down explicitly."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///linemap.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; build with `Settings.from_env()` or directly in tests."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    actor: str = "cli"
+    mapping_dirs: tuple[Path, ...] = field(default_factory=tuple)
+    ingest_chunk_rows: int = 20_000
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Read LINEMAP_* variables; keyword overrides (e.g. from CLI flags) win when not None."""
+        env = os.environ if environ is None else environ
+        dirs = tuple(Path(p) for p in env.get("LINEMAP_MAPPING_PATH", "").split(os.pathsep) if p)
+        values: dict[str, object] = {
+            "database_url": env.get("LINEMAP_DATABASE_URL", DEFAULT_DATABASE_URL),
+            "actor": env.get("LINEMAP_ACTOR", "cli"),
+            "mapping_dirs": dirs,
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

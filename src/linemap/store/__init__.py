@@ -1,0 +1,1 @@
+"""SQLAlchemy Core tables, repositories, unit of work and Alembic migrations."""

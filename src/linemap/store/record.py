@@ -1,0 +1,303 @@
+"""Import batches, source records, qualifiers, statements and quarantined rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
+
+from linemap.errors import NotFound
+from linemap.model.statement import (
+    QUALIFIER_COLUMNS,
+    Qualifier,
+    QualifierKey,
+    Statement,
+    make_entity_id,
+)
+from linemap.store.db import bulk_insert
+from linemap.store.tables import (
+    agency,
+    import_batch,
+    qualifier,
+    quarantine,
+    source_record,
+    statement,
+)
+
+RECORD_COLUMNS = (
+    "id",
+    "agency_id",
+    "source_ref",
+    "version",
+    "batch_id",
+    "row_number",
+    "content_hash",
+    "recorded_at",
+    "first_statement_id",
+    "statement_count",
+    "supersedes_id",
+)
+STATEMENT_COLUMNS = (
+    "id",
+    "source_record_id",
+    "entity_key",
+    "schema",
+    "prop",
+    "value",
+    "original_value",
+    "first_seen",
+    "qualifier_id",
+)
+ERASED_HASH = bytes(16)
+
+
+@dataclass(frozen=True)
+class LatestVersion:
+    """What an importer needs to know of the newest version of a source record."""
+
+    id: int
+    version: int
+    content_hash: bytes
+    erased: bool
+
+
+@dataclass(frozen=True)
+class RecordInfo:
+    """Metadata of one version of a source record (no personal data)."""
+
+    id: int
+    agency_code: str
+    source_ref: str
+    version: int
+    batch_id: int
+    row_number: int
+    recorded_at: str | None
+    first_statement_id: int
+    statement_count: int
+    supersedes_id: int | None
+    erased_at: str | None
+
+    @property
+    def statement_ids(self) -> tuple[int, int]:
+        """Return the inclusive range of this version's statement ids."""
+        return self.first_statement_id, self.first_statement_id + self.statement_count - 1
+
+
+def _info(row: Any) -> RecordInfo:
+    return RecordInfo(
+        row.id,
+        row.code,
+        row.source_ref,
+        row.version,
+        row.batch_id,
+        row.row_number,
+        row.recorded_at,
+        row.first_statement_id,
+        row.statement_count,
+        row.supersedes_id,
+        row.erased_at,
+    )
+
+
+class RecordRepository:
+    """Reads and writes the provenance store."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add_batch(self, **values: object) -> int:
+        """Store an import batch and return its id."""
+        started = datetime.now(UTC).isoformat()
+        counts = {"accepted": 0, "rejected": 0, "unchanged": 0, "superseded": 0}
+        return int(
+            self.connection.execute(
+                insert(import_batch)
+                .values(started_at=started, **counts, **values)
+                .returning(import_batch.c.id)
+            ).scalar_one()
+        )
+
+    def finish_batch(self, batch_id: int, counts: dict[str, int]) -> None:
+        """Record the outcome counts of a batch."""
+        self.connection.execute(
+            update(import_batch).where(import_batch.c.id == batch_id).values(**counts)
+        )
+
+    def latest_versions(self, agency_id: int) -> dict[str, LatestVersion]:
+        """Return, for every source reference of an agency, its newest version."""
+        rows = self.connection.execute(
+            select(
+                source_record.c.source_ref,
+                source_record.c.id,
+                source_record.c.version,
+                source_record.c.content_hash,
+                source_record.c.erased_at,
+            )
+            .where(source_record.c.agency_id == agency_id)
+            .order_by(source_record.c.version)
+        )
+        return {
+            r.source_ref: LatestVersion(r.id, r.version, bytes(r.content_hash), bool(r.erased_at))
+            for r in rows
+        }
+
+    def next_ids(self) -> tuple[int, int, int]:
+        """Return the next free record, statement and qualifier ids; call under the write lock."""
+        ids = [
+            int(self.connection.execute(select(func.max(column))).scalar() or 0) + 1
+            for column in (source_record.c.id, statement.c.id, qualifier.c.id)
+        ]
+        return ids[0], ids[1], ids[2]
+
+    def qualifiers(self) -> dict[QualifierKey, int]:
+        """Return every stored qualifier by its key."""
+        rows = self.connection.execute(select(qualifier))
+        return {tuple(r[1:]): r.id for r in rows}
+
+    def add_qualifiers(self, rows: Sequence[tuple[int, QualifierKey]]) -> None:
+        """Store new qualifiers given as (id, key)."""
+        if rows:
+            self.connection.execute(
+                insert(qualifier),
+                [{"id": i, **dict(zip(QUALIFIER_COLUMNS, key, strict=True))} for i, key in rows],
+            )
+
+    def add_records(self, rows: Sequence[Sequence[object]]) -> None:
+        """Bulk-insert source records given in RECORD_COLUMNS order."""
+        if rows:
+            bulk_insert(self.connection, "source_record", RECORD_COLUMNS, rows)
+
+    def add_statements(self, rows: Iterable[Sequence[object]]) -> None:
+        """Bulk-insert statements given in STATEMENT_COLUMNS order."""
+        bulk_insert(self.connection, "statement", STATEMENT_COLUMNS, rows)
+
+    def add_quarantine(self, batch_id: int, rows: Sequence[tuple[int, str, str]]) -> None:
+        """Store rejected rows as (row_number, problems JSON, raw JSON)."""
+        if rows:
+            self.connection.execute(
+                insert(quarantine),
+                [
+                    {"batch_id": batch_id, "row_number": n, "problems": p, "raw": raw}
+                    for n, p, raw in rows
+                ],
+            )
+
+    def first_seen(self, record_ids: Sequence[int]) -> dict[tuple[int, str, str, str], str]:
+        """Return when each value of these versions was first seen, keyed by
+        (record id, entity key, property, value)."""
+        found: dict[tuple[int, str, str, str], str] = {}
+        for start in range(0, len(record_ids), 200):
+            chunk = record_ids[start : start + 200]
+            records = self.connection.execute(
+                select(
+                    source_record.c.id,
+                    source_record.c.first_statement_id,
+                    source_record.c.statement_count,
+                    source_record.c.recorded_at,
+                ).where(source_record.c.id.in_(chunk))
+            ).all()
+            recorded = {r.id: r.recorded_at for r in records}
+            ranges = [
+                statement.c.id.between(
+                    r.first_statement_id, r.first_statement_id + r.statement_count - 1
+                )
+                for r in records
+            ]
+            rows = self.connection.execute(
+                select(
+                    statement.c.source_record_id,
+                    statement.c.entity_key,
+                    statement.c.prop,
+                    statement.c.value,
+                    statement.c.first_seen,
+                ).where(or_(*ranges))
+            )
+            for r in rows:
+                seen = r.first_seen or recorded[r.source_record_id]
+                if seen:
+                    found[(r.source_record_id, r.entity_key, r.prop, r.value)] = seen
+        return found
+
+    def _records(self, *conditions: Any) -> list[RecordInfo]:
+        rows = self.connection.execute(
+            select(source_record, agency.c.code)
+            .join(agency, agency.c.id == source_record.c.agency_id)
+            .where(*conditions)
+            .order_by(source_record.c.version)
+        )
+        return [_info(r) for r in rows]
+
+    def get_record(self, record_id: int) -> RecordInfo:
+        """Return one version's metadata or raise NotFound."""
+        found = self._records(source_record.c.id == record_id)
+        if not found:
+            raise NotFound(f"no source record with id {record_id}; check the id")
+        return found[0]
+
+    def versions(self, record_id: int) -> list[RecordInfo]:
+        """Return every version of the source record that `record_id` is one version of."""
+        info = self.get_record(record_id)
+        return self._records(
+            agency.c.code == info.agency_code, source_record.c.source_ref == info.source_ref
+        )
+
+    def statements(self, record_id: int) -> list[Statement]:
+        """Return the statements of one version, in the order they were recorded."""
+        info = self.get_record(record_id)
+        first, last = info.statement_ids
+        rows = self.connection.execute(
+            select(statement, *[qualifier.c[name] for name in QUALIFIER_COLUMNS])
+            .join(qualifier, qualifier.c.id == statement.c.qualifier_id)
+            .where(statement.c.id.between(first, last))
+            .order_by(statement.c.id)
+        )
+        return [
+            Statement(
+                id=r.id,
+                entity_id=make_entity_id(info.agency_code, info.source_ref, r.entity_key),
+                schema=r.schema,
+                prop=r.prop,
+                value=r.value,
+                original_value=r.original_value if r.original_value is not None else r.value,
+                source_record_id=info.id,
+                agency=info.agency_code,
+                recorded_at=info.recorded_at,
+                first_seen=r.first_seen or info.recorded_at,
+                last_seen=info.recorded_at,
+                qualifier=Qualifier(*(r._mapping[name] for name in QUALIFIER_COLUMNS)),
+            )
+            for r in rows
+        ]
+
+    def erase(self, versions: Sequence[RecordInfo], at: str) -> int:
+        """Purge the statements of these versions and mark them erased; return how many went."""
+        ranges = [statement.c.id.between(*v.statement_ids) for v in versions if v.statement_count]
+        purged = (
+            self.connection.execute(delete(statement).where(or_(*ranges))).rowcount if ranges else 0
+        )
+        self.connection.execute(
+            update(source_record)
+            .where(source_record.c.id.in_([v.id for v in versions]))
+            .values(erased_at=at, content_hash=ERASED_HASH)
+        )
+        return int(purged or 0)
+
+    def quarantined(self, batch_id: int) -> list[dict[str, object]]:
+        """Return the quarantined rows of a batch, with their problems decoded."""
+        rows = self.connection.execute(
+            select(quarantine).where(quarantine.c.batch_id == batch_id).order_by(quarantine.c.id)
+        )
+        return [
+            {"row_number": r.row_number, "problems": json.loads(r.problems), "raw": r.raw}
+            for r in rows
+        ]
+
+    def count(self, table: str) -> int:
+        """Return the number of rows in a provenance table (for summaries and tests)."""
+        tables = {"source_record": source_record, "statement": statement, "quarantine": quarantine}
+        query = select(func.count()).select_from(tables[table])
+        return int(self.connection.execute(query).scalar_one())

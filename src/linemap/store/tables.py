@@ -1,0 +1,159 @@
+"""SQLAlchemy Core tables. Source records, statements and audit events are append-only."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# Timestamps are ISO 8601 UTC strings: they sort, they hash identically on every dialect.
+agency = Table(
+    "agency",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("area", String(120)),
+    Column("created_at", String(40), nullable=False),
+)
+
+actor = Table(
+    "actor",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(120), nullable=False, unique=True),
+    Column("agency_id", ForeignKey("agency.id"), nullable=False),
+    Column("role", String(40), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", String(40), nullable=False),
+)
+
+import_batch = Table(
+    "import_batch",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("agency_id", ForeignKey("agency.id"), nullable=False),
+    Column("mapping", String(120), nullable=False),
+    Column("mapping_digest", String(64), nullable=False),
+    Column("file_name", String(400), nullable=False),
+    Column("file_digest", String(64), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("started_at", String(40), nullable=False),
+    Column("accepted", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("superseded", Integer, nullable=False),
+)
+
+# Ids of source records and statements are allocated by the writer under the write lock, so
+# statements stream in one pass (COPY on PostgreSQL) and each version's statements occupy one
+# contiguous id range: reading or purging a record is a primary-key range, with no secondary
+# index to maintain on the hot bulk path.
+source_record = Table(
+    "source_record",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("agency_id", ForeignKey("agency.id"), nullable=False),
+    Column("source_ref", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("batch_id", ForeignKey("import_batch.id"), nullable=False, index=True),
+    Column("row_number", Integer, nullable=False),
+    Column("content_hash", LargeBinary(16), nullable=False),
+    Column("recorded_at", String(10)),  # the agency's date; each version's statements' last seen
+    Column("first_statement_id", BigInteger, nullable=False),
+    Column("statement_count", Integer, nullable=False),
+    Column("supersedes_id", BigInteger),
+    Column("erased_at", String(40)),
+    UniqueConstraint("agency_id", "source_ref", "version", name="uq_source_record_ref_version"),
+)
+
+# How a statement is qualified. Rows of one ingest share a handful of these, so each is stored
+# once: 3x5x2 grading, handling code and conditions, legacy grade as recorded, TLP, the DPA 2018
+# s.38(3) data-subject category, the s.38(2) basis, and the review-by date (s.39).
+qualifier = Table(
+    "qualifier",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("source_evaluation", String(1)),
+    Column("intelligence_assessment", String(1)),
+    Column("handling_code", String(1), nullable=False),
+    Column("handling_conditions", Text),
+    Column("legacy_grading", String(3)),
+    Column("tlp", String(16), nullable=False),
+    Column("subject_category", String(24)),
+    Column("basis", String(24), nullable=False),
+    Column("review_by", String(10)),
+)
+
+statement = Table(
+    "statement",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("source_record_id", ForeignKey("source_record.id"), nullable=False),
+    Column("entity_key", String(60), nullable=False),  # entity id = AGENCY:SOURCE_REF#key
+    Column("schema", String(40), nullable=False),
+    Column("prop", String(40), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("original_value", Text),  # as recorded; NULL when identical to value
+    Column("first_seen", String(10)),  # NULL when first seen in this version
+    Column("qualifier_id", ForeignKey("qualifier.id"), nullable=False),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", ForeignKey("import_batch.id"), nullable=False, index=True),
+    Column("row_number", Integer, nullable=False),
+    Column("problems", Text, nullable=False),  # JSON list of {"column", "reason"}
+    Column("raw", Text, nullable=False),  # JSON of the row, kept so nothing sent is lost
+)
+
+audit_event = Table(
+    "audit_event",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("occurred_at", String(40), nullable=False),
+    Column("operation", String(20), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("actor_agency", String(32)),
+    Column("actor_role", String(40)),
+    Column("record_ids", Text, nullable=False),  # JSON list
+    Column("detail", Text, nullable=False),  # JSON object
+    Column("justification", Text),
+    Column("outcome", String(20), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+Index("ix_source_record_agency_ref", source_record.c.agency_id, source_record.c.source_ref)
