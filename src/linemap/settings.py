@@ -17,6 +17,7 @@ class Settings:
     actor: str = "cli"
     mapping_dirs: tuple[Path, ...] = field(default_factory=tuple)
     ingest_chunk_rows: int = 20_000
+    ingest_parallel_from_bytes: int = 8 * 1024 * 1024  # smaller files are mapped in process
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linemap.model.partial_date import PartialDate
+from linemap.model.partial_date import PartialDate, iso_text
 
 
 @pytest.mark.parametrize(
@@ -106,3 +106,8 @@ def test_iso_text_round_trips(partial_date: PartialDate) -> None:
 @given(st.dates())
 def test_complete_dates_print_like_the_standard_library(date: datetime.date) -> None:
     assert str(PartialDate(date.year, date.month, date.day)) == date.isoformat()
+
+
+@given(partial_dates())
+def test_iso_text_matches_str(partial_date: PartialDate) -> None:
+    assert iso_text(partial_date.year, partial_date.month, partial_date.day) == str(partial_date)

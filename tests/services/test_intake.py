@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -198,6 +199,8 @@ def test_changed_row_supersedes_and_keeps_history(
     assert (surname.first_seen, surname.last_seen) == ("2025-01-10", "2025-06-01")
     postcode = next(r for r in new if r.prop == "postcode")
     assert postcode.first_seen == "2025-06-01"
+    operations = [e.event.operation.value for e in audit.events_for_record(agencies, 1)]
+    assert operations == ["collection", "collection", "alteration"]
 
 
 def test_collection_is_audited_in_the_same_transaction(
@@ -246,3 +249,33 @@ def test_xlsx_and_json_lines(agencies: UnitOfWork, settings: Settings, tmp_path:
     assert _ingest(agencies, settings, tmp_path / "people.xlsx").accepted == 1
     summary = _ingest(agencies, settings, lines)
     assert (summary.accepted, summary.rejected) == (1, 1)
+
+
+def test_a_forked_worker_prepares_the_same_rows(
+    agencies: UnitOfWork, settings: Settings, tmp_path: Path
+) -> None:
+    rows = [register_row(f"P{i}", postcode="X" if i == 7 else "CT9 1AA") for i in range(120)]
+    path = write_csv(tmp_path / "people.csv", rows)
+    forked = replace(settings, ingest_parallel_from_bytes=0, ingest_chunk_rows=25)
+    summary = _ingest(agencies, forked, path)
+    assert (summary.accepted, summary.rejected) == (119, 1)
+    assert [p[0] for p in summary.problems] == [9]
+    with agencies.read() as tx:
+        assert tx.records.count("source_record") == 119
+        ids = [s.id for v in (1, 2) for s in tx.records.statements(v)]
+    assert ids == list(range(1, len(ids) + 1))  # contiguous across records
+    again = _ingest(agencies, forked, path)
+    assert (again.unchanged, again.rejected) == (119, 1)
+
+
+def test_a_worker_failure_changes_nothing(
+    agencies: UnitOfWork, settings: Settings, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "people.csv", [register_row(f"P{i}") for i in range(20000)])
+    with path.open("ab") as handle:
+        handle.write("P99999,2025-01-10,other,Zo\xeb,Demo,,,,,\n".encode("latin-1"))
+    before = snapshot(agencies)
+    forked = replace(settings, ingest_parallel_from_bytes=0)
+    with pytest.raises(UnreadableFile, match="UTF-8"):
+        _ingest(agencies, forked, path)
+    assert snapshot(agencies) == before

@@ -1,8 +1,9 @@
-"""Read and map a file in chunks, in a second process when the file is large.
+"""Read, map and prepare a file in chunks, in a second process when the file is large.
 
-Mapping rows is pure CPU work; storing them is mostly database work. On a large file a forked
-worker reads and maps while the caller stores, so both cores work. Small files are mapped in
-process: starting a worker costs more than it saves, and forking a threaded process is avoided.
+Reading, mapping and numbering rows is pure CPU work; storing them is database work. On a large
+file a forked worker does the first while the caller stores, so both cores work; the worker
+inherits the batch builder (what is stored, the next free ids) and is the only one to advance
+it. Small files are prepared in process: a worker costs more than it saves there.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from linemap.errors import LinemapError
+from linemap.intake.batch import BatchBuilder, Prepared
 from linemap.intake.reader import open_table
-from linemap.intake.transform import Accepted, Rejected, RowPlan
+from linemap.intake.transform import RowPlan
 
-Chunk = tuple[list[Accepted | Rejected], tuple[int, int]]  # results, (done, total) progress
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024
 
 
@@ -39,25 +40,34 @@ def bulk_allocation() -> Iterator[None]:
             gc.enable()
 
 
-def iter_chunks(path: Path, plan: RowPlan, size: int, *, parallel: bool = True) -> Iterator[Chunk]:
-    """Yield mapped rows a chunk at a time, with the reader's progress after each chunk."""
-    if parallel and path.stat().st_size >= PARALLEL_FROM_BYTES:
-        yield from _from_worker(path, plan, size)
+def iter_prepared(
+    path: Path,
+    plan: RowPlan,
+    builder: BatchBuilder,
+    size: int,
+    *,
+    parallel_from_bytes: int = PARALLEL_FROM_BYTES,
+) -> Iterator[Prepared]:
+    """Yield prepared chunks, each with the reader's progress after it."""
+    if path.stat().st_size >= parallel_from_bytes:
+        yield from _from_worker(path, plan, builder, size)
     else:
-        yield from _chunks(path, plan, size)
+        yield from _prepare(path, plan, builder, size)
 
 
-def _chunks(path: Path, plan: RowPlan, size: int) -> Iterator[Chunk]:
+def _prepare(path: Path, plan: RowPlan, builder: BatchBuilder, size: int) -> Iterator[Prepared]:
     with open_table(path) as table:
         rows = iter(table)
         while chunk := list(islice(rows, size)):
-            yield [plan.apply(row) for row in chunk], table.progress()
+            prepared = builder.add([plan.apply(row) for row in chunk])
+            prepared.progress = table.progress()
+            yield prepared
 
 
-def _produce(path: Path, plan: RowPlan, size: int, queue: Any) -> None:
-    gc.disable()  # the worker process only maps rows (see bulk_allocation)
+def _produce(path: Path, plan: RowPlan, builder: BatchBuilder, size: int, queue: Any) -> None:
+    gc.disable()  # this process only prepares rows (see bulk_allocation)
     try:
-        for chunk in _chunks(path, plan, size):
+        for chunk in _prepare(path, plan, builder, size):
             queue.put(chunk)
         queue.put(None)
     except LinemapError as error:
@@ -68,10 +78,10 @@ def _produce(path: Path, plan: RowPlan, size: int, queue: Any) -> None:
         )
 
 
-def _from_worker(path: Path, plan: RowPlan, size: int) -> Iterator[Chunk]:
+def _from_worker(path: Path, plan: RowPlan, builder: BatchBuilder, size: int) -> Iterator[Prepared]:
     context = multiprocessing.get_context("fork")
     queue = context.Queue(maxsize=3)
-    worker = context.Process(target=_produce, args=(path, plan, size, queue), daemon=True)
+    worker = context.Process(target=_produce, args=(path, plan, builder, size, queue), daemon=True)
     worker.start()
     try:
         while (item := queue.get()) is not None:

@@ -41,11 +41,7 @@ class PartialDate:
 
     def __str__(self) -> str:
         """Give the ISO 8601 form at the known precision: 2009-04-03, 2009-04 or 2009."""
-        if self.month is None:
-            return f"{self.year:04d}"
-        if self.day is None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        return iso_text(self.year, self.month, self.day)
 
     @property
     def is_complete(self) -> bool:
@@ -64,3 +60,15 @@ class PartialDate:
             None if month is None else int(month),
             None if day is None else int(day),
         )
+
+
+def iso_text(year: int, month: int | None = None, day: int | None = None) -> str:
+    """Write a partial date as ISO 8601 text without building a PartialDate; no checks.
+
+    For hot paths that have already checked the parts; everything else should use str().
+    """
+    if month is None:
+        return f"{year:04d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"

@@ -65,6 +65,44 @@ class Statement:
     qualifier: Qualifier
 
 
+# Storage order of a source record version and of a statement, shared by the ingest (which
+# builds the rows) and the store (which writes them).
+RECORD_COLUMNS = (
+    "id",
+    "agency_id",
+    "source_ref",
+    "version",
+    "batch_id",
+    "row_number",
+    "content_hash",
+    "recorded_at",
+    "first_statement_id",
+    "statement_count",
+    "supersedes_id",
+)
+STATEMENT_COLUMNS = (
+    "id",
+    "source_record_id",
+    "entity_key",
+    "schema",
+    "prop",
+    "value",
+    "original_value",
+    "first_seen",
+    "qualifier_id",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownVersion:
+    """What an ingest needs to know of the newest stored version of a source record."""
+
+    id: int
+    version: int
+    content_hash: bytes
+    erased: bool
+
+
 def make_entity_id(agency_code: str, source_ref: str, key: str) -> str:
     """Build the stable id of an entity mentioned in a source record (same across versions)."""
     return f"{agency_code}:{source_ref}#{key}"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -16,14 +15,14 @@ from pathlib import Path
 
 from linemap.errors import InvalidInput, MappingError, RowRejected
 from linemap.governance.audit import AuditEvent
+from linemap.intake.batch import BatchBuilder, Prepared
 from linemap.intake.mapping import MappingSpec, load_mapping
-from linemap.intake.pipeline import bulk_allocation, iter_chunks
+from linemap.intake.pipeline import bulk_allocation, iter_prepared
 from linemap.intake.reader import open_table
-from linemap.intake.transform import Accepted, Rejected, RowPlan
-from linemap.model.statement import QualifierKey
+from linemap.intake.transform import RowPlan
 from linemap.model.vocabulary import AuditOperation
 from linemap.settings import Settings
-from linemap.store.record import LatestVersion, RecordRepository
+from linemap.store.record import RecordRepository
 from linemap.store.unit_of_work import UnitOfWork
 
 Progress = Callable[[int, int], None]
@@ -57,37 +56,6 @@ class IngestSummary:
         return data
 
 
-@dataclass
-class _Batch:
-    """State carried across the chunks of one ingest."""
-
-    batch_id: int
-    agency_id: int
-    latest: dict[str, LatestVersion]
-    summary: IngestSummary
-    strict: bool
-    next_record: int = 0
-    next_statement: int = 0
-    next_qualifier: int = 0
-    qualifiers: dict[QualifierKey, int] = field(default_factory=dict)
-
-    @classmethod
-    def start(
-        cls, records: RecordRepository, batch_id: int, agency_id: int, strict: bool
-    ) -> _Batch:
-        """Load what the batch needs to know of what is already stored."""
-        batch = cls(
-            batch_id,
-            agency_id,
-            records.latest_versions(agency_id),
-            IngestSummary(),
-            strict,
-            qualifiers=records.qualifiers(),
-        )
-        batch.next_record, batch.next_statement, batch.next_qualifier = records.next_ids()
-        return batch
-
-
 def ingest(
     uow: UnitOfWork,
     settings: Settings,
@@ -101,14 +69,13 @@ def ingest(
     """Ingest one file for one agency with one mapping; see the module docstring."""
     mapping = load_mapping(mapping_ref, settings.mapping_dirs)
     digest = _file_digest(path)
-    summary = IngestSummary()  # replaced by the batch's once the transaction has begun
+    summary = IngestSummary()
     try:
         with uow.write() as tx:
             agency = tx.directory.get_agency(agency_code.upper())
             with open_table(path) as table:
                 _check_fit(mapping, agency.kind.value, agency.code, table.columns)
-            plan = RowPlan(mapping, agency.code, date.today())
-            batch_id = tx.records.add_batch(
+            summary.batch_id = tx.records.add_batch(
                 agency_id=agency.id,
                 mapping=mapping.name,
                 mapping_digest=mapping.digest,
@@ -116,20 +83,30 @@ def ingest(
                 file_digest=digest,
                 actor=settings.actor,
             )
-            batch = _Batch.start(tx.records, batch_id, agency.id, strict)
-            summary = batch.summary
-            with bulk_allocation():
-                for results, done in iter_chunks(path, plan, settings.ingest_chunk_rows):
-                    _store_chunk(tx.records, batch, results)
-                    if progress:
-                        progress(*done)
-            counts = summary.counts()
-            tx.records.finish_batch(
-                batch.batch_id,
-                {k: int(counts[k]) for k in ("accepted", "rejected", "unchanged", "superseded")},
+            builder = BatchBuilder(
+                summary.batch_id,
+                agency.id,
+                tx.records.latest_versions(agency.id),
+                tx.records.qualifiers(),
+                *tx.records.next_ids(),
             )
-            summary.batch_id = batch.batch_id
-            tx.audit.append(_collection_event(settings.actor, agency.code, mapping, batch))
+            plan = RowPlan(mapping, agency.code, date.today())
+            chunks = iter_prepared(
+                path,
+                plan,
+                builder,
+                settings.ingest_chunk_rows,
+                parallel_from_bytes=settings.ingest_parallel_from_bytes,
+            )
+            with bulk_allocation():
+                for chunk in chunks:
+                    _store(tx.records, summary, chunk, strict)
+                    if progress:
+                        progress(*chunk.progress)
+            tx.records.finish_batch(summary.batch_id, summary.counts())
+            tx.audit.append(_collection_event(settings.actor, agency.code, mapping, summary))
+            if summary.superseded:
+                tx.audit.append(_alteration_event(settings.actor, agency.code, summary))
     except RowRejected:
         summary.report = _write_report(path, summary.problems)
         raise RowRejected(
@@ -155,88 +132,23 @@ def _check_fit(mapping: MappingSpec, kind: str, code: str, columns: tuple[str, .
         )
 
 
-def _store_chunk(
-    records: RecordRepository, batch: _Batch, results: list[Accepted | Rejected]
+def _store(
+    records: RecordRepository, summary: IngestSummary, chunk: Prepared, strict: bool
 ) -> None:
-    new_records: list[tuple[object, ...]] = []
-    statements: list[tuple[object, ...]] = []
-    new_qualifiers: list[tuple[int, QualifierKey]] = []
-    quarantined: list[tuple[int, str, str]] = []
-    replaced: dict[int, int] = {}  # new record id -> the id it supersedes
-    for result in results:
-        if isinstance(result, Rejected):
-            _reject(batch, result, quarantined)
-            continue
-        prior = batch.latest.get(result.source_ref)
-        if prior is not None and prior.erased:
-            reason = f"record {prior.id} was erased; re-import cannot collect it again"
-            _reject(batch, Rejected(result.number, [("", reason)], {}), quarantined)
-            continue
-        if prior is not None and prior.content_hash == result.content_hash:
-            batch.summary.unchanged += 1
-            continue
-        record_id = batch.next_record
-        batch.next_record += 1
-        first = batch.next_statement
-        for key, schema, prop, value, original, qualifier in result.statements:
-            qualifier_id = batch.qualifiers.get(qualifier)
-            if qualifier_id is None:
-                qualifier_id = batch.qualifiers[qualifier] = batch.next_qualifier
-                batch.next_qualifier += 1
-                new_qualifiers.append((qualifier_id, qualifier))
-            statements.append(
-                (
-                    batch.next_statement,
-                    record_id,
-                    key,
-                    schema,
-                    prop,
-                    value,
-                    original,
-                    None,
-                    qualifier_id,
-                )
-            )
-            batch.next_statement += 1
-        version = prior.version + 1 if prior else 1
-        new_records.append(
-            (
-                record_id,
-                batch.agency_id,
-                result.source_ref,
-                version,
-                batch.batch_id,
-                result.number,
-                result.content_hash,
-                result.recorded_at,
-                first,
-                batch.next_statement - first,
-                prior.id if prior else None,
-            )
-        )
-        batch.latest[result.source_ref] = LatestVersion(
-            record_id, version, result.content_hash, False
-        )
-        if prior:
-            replaced[record_id] = prior.id
-            batch.summary.superseded += 1
-        batch.summary.accepted += 1
-    if batch.strict and quarantined:
+    summary.accepted += chunk.accepted
+    summary.rejected += chunk.rejected
+    summary.unchanged += chunk.unchanged
+    summary.superseded += chunk.superseded
+    summary.problems += chunk.problems
+    if strict and chunk.quarantined:
         raise RowRejected("strict")
-    records.add_qualifiers(new_qualifiers)
-    records.add_records(new_records)
-    if replaced:
-        statements = _carry_first_seen(records, replaced, statements)
+    records.add_qualifiers(chunk.qualifiers)
+    records.add_records(chunk.records)
+    statements = chunk.statements
+    if chunk.replaced:
+        statements = _carry_first_seen(records, chunk.replaced, statements)
     records.add_statements(statements)
-    records.add_quarantine(batch.batch_id, quarantined)
-
-
-def _reject(batch: _Batch, result: Rejected, quarantined: list[tuple[int, str, str]]) -> None:
-    batch.summary.rejected += 1
-    for column, reason in result.problems:
-        batch.summary.problems.append((result.number, column, reason))
-    problems = json.dumps([{"column": c, "reason": r} for c, r in result.problems])
-    quarantined.append((result.number, problems, json.dumps(dict(result.values))))
+    records.add_quarantine(summary.batch_id or 0, chunk.quarantined)
 
 
 def _carry_first_seen(
@@ -252,12 +164,13 @@ def _carry_first_seen(
     return out
 
 
-def _collection_event(actor: str, agency: str, mapping: MappingSpec, batch: _Batch) -> AuditEvent:
-    s = batch.summary
+def _collection_event(
+    actor: str, agency: str, mapping: MappingSpec, s: IngestSummary
+) -> AuditEvent:
     return AuditEvent(
         AuditOperation.COLLECTION,
         actor,
-        record_ids=(f"batch:{batch.batch_id}",),
+        record_ids=(f"batch:{s.batch_id}",),
         detail={
             "agency": agency,
             "mapping": mapping.name,
@@ -268,6 +181,16 @@ def _collection_event(actor: str, agency: str, mapping: MappingSpec, batch: _Bat
             "superseded": s.superseded,
         },
         occurred_at=datetime.now(UTC).isoformat(),
+    )
+
+
+def _alteration_event(actor: str, agency: str, s: IngestSummary) -> AuditEvent:
+    """Record that rows of this batch superseded earlier versions (which stay as history)."""
+    return AuditEvent(
+        AuditOperation.ALTERATION,
+        actor,
+        record_ids=(f"batch:{s.batch_id}",),
+        detail={"agency": agency, "superseded": s.superseded},
     )
 
 

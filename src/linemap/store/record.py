@@ -13,6 +13,9 @@ from sqlalchemy import Connection, delete, func, insert, or_, select, update
 from linemap.errors import NotFound
 from linemap.model.statement import (
     QUALIFIER_COLUMNS,
+    RECORD_COLUMNS,
+    STATEMENT_COLUMNS,
+    KnownVersion,
     Qualifier,
     QualifierKey,
     Statement,
@@ -28,41 +31,7 @@ from linemap.store.tables import (
     statement,
 )
 
-RECORD_COLUMNS = (
-    "id",
-    "agency_id",
-    "source_ref",
-    "version",
-    "batch_id",
-    "row_number",
-    "content_hash",
-    "recorded_at",
-    "first_statement_id",
-    "statement_count",
-    "supersedes_id",
-)
-STATEMENT_COLUMNS = (
-    "id",
-    "source_record_id",
-    "entity_key",
-    "schema",
-    "prop",
-    "value",
-    "original_value",
-    "first_seen",
-    "qualifier_id",
-)
 ERASED_HASH = bytes(16)
-
-
-@dataclass(frozen=True)
-class LatestVersion:
-    """What an importer needs to know of the newest version of a source record."""
-
-    id: int
-    version: int
-    content_hash: bytes
-    erased: bool
 
 
 @dataclass(frozen=True)
@@ -127,7 +96,7 @@ class RecordRepository:
             update(import_batch).where(import_batch.c.id == batch_id).values(**counts)
         )
 
-    def latest_versions(self, agency_id: int) -> dict[str, LatestVersion]:
+    def latest_versions(self, agency_id: int) -> dict[str, KnownVersion]:
         """Return, for every source reference of an agency, its newest version."""
         rows = self.connection.execute(
             select(
@@ -141,7 +110,7 @@ class RecordRepository:
             .order_by(source_record.c.version)
         )
         return {
-            r.source_ref: LatestVersion(r.id, r.version, bytes(r.content_hash), bool(r.erased_at))
+            r.source_ref: KnownVersion(r.id, r.version, bytes(r.content_hash), bool(r.erased_at))
             for r in rows
         }
 

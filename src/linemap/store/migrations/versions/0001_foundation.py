@@ -88,16 +88,14 @@ def upgrade() -> None:
     op.create_table(
         "statement",
         sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
-        sa.Column(
-            "source_record_id", sa.BigInteger, sa.ForeignKey("source_record.id"), nullable=False
-        ),
+        sa.Column("source_record_id", sa.BigInteger, nullable=False),
         sa.Column("entity_key", sa.String(60), nullable=False),
         sa.Column("schema", sa.String(40), nullable=False),
         sa.Column("prop", sa.String(40), nullable=False),
         sa.Column("value", sa.Text, nullable=False),
         sa.Column("original_value", sa.Text),
         sa.Column("first_seen", sa.String(10)),
-        sa.Column("qualifier_id", sa.Integer, sa.ForeignKey("qualifier.id"), nullable=False),
+        sa.Column("qualifier_id", sa.Integer, nullable=False),
     )
     op.create_table(
         "quarantine",
