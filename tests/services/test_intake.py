@@ -279,3 +279,18 @@ def test_a_worker_failure_changes_nothing(
     with pytest.raises(UnreadableFile, match="UTF-8"):
         _ingest(agencies, forked, path)
     assert snapshot(agencies) == before
+
+
+def test_a_blank_category_cell_falls_back_to_the_mapping_default(
+    agencies: UnitOfWork, settings: Settings, tmp_path: Path
+) -> None:
+    # R1: every person-in-context statement carries a data-subject category.
+    path = write_csv(tmp_path / "people.csv", [register_row("P1", category="")])
+    _ingest(agencies, settings, path)
+    with agencies.read() as tx:
+        rows = tx.records.statements(1)
+    people = [r for r in rows if r.schema == "Person"]
+    assert people
+    assert {r.qualifier.subject_category for r in people} == {"other"}
+    residence = [r for r in rows if r.schema == "ResidesAt"]
+    assert {r.qualifier.subject_category for r in residence} == {"other"}

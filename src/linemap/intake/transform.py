@@ -97,6 +97,7 @@ class RowPlan:
         self.entities = [self._plan(key, mapping) for key in mapping.entities]
         self.review_after = timedelta(days=mapping.markings.review_after_days)
         self.recorded = _plain(mapping.recorded, "date")
+        self._marking_fields = mapping.markings_fields()
         self._markings: dict[tuple[object, ...], tuple[tuple[object, ...], list[Problem]]] = {}
 
     @staticmethod
@@ -144,7 +145,7 @@ class RowPlan:
         if problems:
             return Rejected(row.number, problems, values)
         digest = hashlib.blake2b(
-            "\x1f".join(values.get(c, "") for c in self.columns).encode(), digest_size=16
+            "\x1f".join([values.get(c, "") for c in self.columns]).encode(), digest_size=16
         ).digest()
         return Accepted(row.number, source_ref, digest, recorded, statements)
 
@@ -152,7 +153,7 @@ class RowPlan:
         self, values: Mapping[str, str], recorded: str | None, problems: list[Problem]
     ) -> tuple[object, ...]:
         """Return grading, handling, TLP and review date; rows share few, so cache them."""
-        cells = tuple(_cell(values, f) for f in self.mapping.markings_fields())
+        cells = tuple([_cell(values, f) for f in self._marking_fields])
         cached = self._markings.get((cells, recorded))
         if cached is None:
             found: list[Problem] = []
@@ -217,32 +218,30 @@ class RowPlan:
     ) -> list[tuple[str, str, str, str, str | None, QualifierKey]]:
         grading, review_by = marking[:6], marking[6]
         out: list[tuple[str, str, str, str, str | None, QualifierKey]] = []
-        present: dict[str, str] = {}  # entity key -> entity id, for entities in this row
+        present: set[str] = set()  # keys of the entities this row mentions
         person_category: str | None = None
+        prefix = make_entity_id(self.agency_code, source_ref, "")
         for plan in self.entities:
-            category = self._category(plan, values, problems, person_category)
-            if plan.is_person and person_category is None:
-                person_category = category
-            if plan.ends and not all(key in present for _, key in plan.ends):
+            if plan.ends and not all(end in present for _, end in plan.ends):
                 continue  # a relationship needs both ends in this row
-            qualifier: QualifierKey = (*grading, category, plan.basis, review_by)  # type: ignore[assignment]
-            found: list[tuple[str, str, str, str, str | None, QualifierKey]] = [
-                (plan.key, plan.schema, prop, present[key], None, qualifier)
-                for prop, key in plan.ends
-            ]
             cells: list[tuple[str, str, str | None]] = []
             from_columns = False
             for p in plan.properties:
                 before = len(cells)
                 _property_values(p, values, problems, cells)
                 from_columns = from_columns or (p.column is not None and len(cells) > before)
-            key, schema = plan.key, plan.schema
-            found += [(key, schema, prop, v, o, qualifier) for prop, v, o in cells]
             # An entity is mentioned only if the row has a value for it: constants alone
             # (event_kind: arrest) must not invent an event the row never recorded.
-            if plan.ends or from_columns:
-                present[plan.key] = make_entity_id(self.agency_code, source_ref, plan.key)
-                out.extend(found)
+            if not (plan.ends or from_columns):
+                continue
+            category = self._category(plan, values, problems, person_category)
+            if plan.is_person and person_category is None:
+                person_category = category
+            qualifier: QualifierKey = (*grading, category, plan.basis, review_by)  # type: ignore[assignment]
+            key, schema = plan.key, plan.schema
+            out += [(key, schema, prop, prefix + end, None, qualifier) for prop, end in plan.ends]
+            out += [(key, schema, prop, v, o, qualifier) for prop, v, o in cells]
+            present.add(key)
         return out
 
     def _category(
@@ -252,17 +251,15 @@ class RowPlan:
         problems: list[Problem],
         person_category: str | None,
     ) -> str | None:
-        if plan.category is not None:
-            text = _cell(values, plan.category)
+        text = _cell(values, plan.category) if plan.category is not None else ""
+        if text:
             try:
-                return DataSubjectCategory(text.strip().lower()).value if text else None
+                return DataSubjectCategory(text.strip().lower()).value
             except ValueError:
                 choices = ", ".join(c.value for c in DataSubjectCategory)
+                column = plan.category.column if plan.category else ""
                 problems.append(
-                    (
-                        plan.category.column or "",
-                        f"unknown data-subject category; use one of {choices}",
-                    )
+                    (column or "", f"unknown data-subject category; use one of {choices}")
                 )
                 return None
         if plan.is_person:
