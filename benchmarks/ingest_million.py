@@ -28,6 +28,8 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import make_url
 
+from linemap.intake.mapping import load_mapping
+
 FORENAMES = [
     "Jordan",
     "Amara",
@@ -59,18 +61,7 @@ SURNAMES = [
     "Notreal",
 ]
 DISTRICTS = ["CT9", "ME4", "SS1", "TN23", "BN1", "E8", "N17", "SE15", "CR0", "M1"]
-COLUMNS = [
-    "person_ref",
-    "recorded",
-    "category",
-    "forename",
-    "surname",
-    "date_of_birth",
-    "sex",
-    "address",
-    "postcode",
-    "phone",
-]
+COLUMNS = load_mapping("person-register").columns
 
 
 def write_people(path: Path, rows: int, seed: int = 7, *, linked: bool = True) -> None:

@@ -8,22 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from linemap.intake.mapping import load_mapping
 from linemap.services import directory
 from linemap.store import tables
 from linemap.store.unit_of_work import UnitOfWork
 
-REGISTER_COLUMNS = [
-    "person_ref",
-    "recorded",
-    "category",
-    "forename",
-    "surname",
-    "date_of_birth",
-    "sex",
-    "address",
-    "postcode",
-    "phone",
-]
+REGISTER_COLUMNS = load_mapping("person-register").columns
 
 
 def register_row(ref: str, **overrides: str) -> dict[str, str]:

@@ -61,7 +61,7 @@ def show(
             e.event.operation.value,
             e.event.actor,
             " ".join(e.event.record_ids),
-            json.dumps(e.event.detail, sort_keys=True),
+            " ".join(f"{k}={v}" for k, v in sorted(e.event.detail.items())),
         )
     console.print(table)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -9,13 +10,20 @@ from datetime import date, timedelta
 
 from linemap.errors import InvalidInput
 from linemap.intake.mapping import FieldSpec, MappingSpec, normaliser_for
-from linemap.intake.normalise import MissingValue, NormaliseError, Normaliser, get_normaliser
+from linemap.intake.normalise import (
+    MissingValue,
+    Normalised,
+    NormaliseError,
+    Normaliser,
+    get_normaliser,
+)
 from linemap.intake.reader import Row
 from linemap.model.grading import Grading, LegacyGrading
 from linemap.model.statement import QualifierKey, make_entity_id
 from linemap.model.vocabulary import DataSubjectCategory, HandlingCode, Tlp
 
 Problem = tuple[str, str]  # (column, reason); never the value
+MEMO_SIZE = 4096  # normalised values remembered per mapped property
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,8 @@ class _PropertyPlan:
     constant: str = ""
     default: str = ""
     required: bool = False
+    # Normalisers are pure and agency exports repeat values (sexes, dates, common names).
+    memo: dict[str, Normalised] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def make(
@@ -227,6 +237,10 @@ class RowPlan:
             cells: list[tuple[str, str, str | None]] = []
             from_columns = False
             for p in plan.properties:
+                if p.column is not None and not p.default and not values.get(p.column):
+                    if p.required:  # the common empty cell, without a call
+                        problems.append((p.column, "a required value is missing"))
+                    continue
                 before = len(cells)
                 _property_values(p, values, problems, cells)
                 from_columns = from_columns or (p.column is not None and len(cells) > before)
@@ -301,8 +315,12 @@ def _property_values(
         if plan.required:
             problems.append((column or "", "a required value is missing"))
         return
+    result = plan.memo.get(raw)
     try:
-        result = plan.normalise(raw)
+        if result is None:
+            result = plan.normalise(raw)
+            if len(plan.memo) < MEMO_SIZE:
+                plan.memo[raw] = result
     except MissingValue:
         if plan.required:
             problems.append((column or "", "a required value is marked as unknown"))
