@@ -151,7 +151,7 @@ class RowPlan:
             problems.append((ref_field.column or "", "the record reference is empty"))
         recorded = _apply(self.recorded, values, problems) if self.recorded else None
         head = self._marking(values, recorded, problems)
-        statements = self._statements(source_ref, values, recorded, head, problems)
+        statements = self._statements(source_ref, values, head, problems)
         if problems:
             return Rejected(row.number, problems, values)
         digest = hashlib.blake2b(
@@ -167,10 +167,9 @@ class RowPlan:
         cached = self._markings.get((cells, recorded))
         if cached is None:
             found: list[Problem] = []
-            cached = self._markings[(cells, recorded)] = (
-                self._make_marking(cells, recorded, found),
-                found,
-            )
+            cached = (self._make_marking(cells, recorded, found), found)
+            if len(self._markings) < MEMO_SIZE * 16:  # bounded: conditions text can vary by row
+                self._markings[(cells, recorded)] = cached
         problems.extend(cached[1])
         return cached[0]
 
@@ -222,7 +221,6 @@ class RowPlan:
         self,
         source_ref: str,
         values: Mapping[str, str],
-        recorded: str | None,
         marking: tuple[object, ...],
         problems: list[Problem],
     ) -> list[tuple[str, str, str, str, str | None, QualifierKey]]:
