@@ -39,14 +39,6 @@ class RowRejected(InvalidInput):
     """One row of an input file was refused; strict mode turns this into a whole-file refusal."""
 
 
-class InvalidTransition(LinemapError):
-    """A workflow move that its transition table does not allow."""
-
-
-class AccessDenied(LinemapError):
-    """The actor may not do this."""
-
-
 class AuditChainBroken(LinemapError):
     """The audit trail's hash chain does not verify."""
 

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from linemap.cli.common import State, console, fail
+from linemap.cli.common import State, console
+from linemap.errors import AuditChainBroken
 from linemap.services import audit as audit_service
 from linemap.services import erasure
 
@@ -21,7 +22,9 @@ def verify(ctx: typer.Context) -> None:
     state: State = ctx.obj
     result = audit_service.verify_chain(state.uow)
     if not result.intact:
-        fail(f"audit chain broken at event {result.first_bad_seq}: {result.problem}", 3)
+        raise AuditChainBroken(
+            f"audit chain broken at event {result.first_bad_seq}: {result.problem}"
+        )
     console.print(f"Audit chain intact: {result.events} events verified.")
 
 

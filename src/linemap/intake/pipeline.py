@@ -21,8 +21,6 @@ from linemap.intake.batch import BatchBuilder, Prepared
 from linemap.intake.reader import open_table
 from linemap.intake.transform import RowPlan
 
-PARALLEL_FROM_BYTES = 8 * 1024 * 1024
-
 
 @contextmanager
 def bulk_allocation() -> Iterator[None]:
@@ -46,7 +44,7 @@ def iter_prepared(
     builder: BatchBuilder,
     size: int,
     *,
-    parallel_from_bytes: int = PARALLEL_FROM_BYTES,
+    parallel_from_bytes: int,
 ) -> Iterator[Prepared]:
     """Yield prepared chunks, each with the reader's progress after it."""
     if path.stat().st_size >= parallel_from_bytes:

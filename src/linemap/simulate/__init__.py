@@ -1,0 +1,1 @@
+"""Synthetic County Lines region with ground truth, and metrics that score linemap against it."""
