@@ -7,7 +7,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, text, update
+from sqlalchemy import Connection, delete, text, update
+from sqlalchemy.exc import DBAPIError
 
 from linemap.services import audit, directory, intake
 from linemap.settings import Settings
@@ -28,8 +29,28 @@ def trail(agencies: UnitOfWork) -> UnitOfWork:
 
 
 def _tamper(uow: UnitOfWork, statement: object) -> None:
+    """Change the trail as someone with full database rights could: triggers off first."""
     with uow.engine.begin() as connection:
+        _disable_guards(connection)
         connection.execute(statement)  # type: ignore[call-overload]
+
+
+def _disable_guards(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
+    else:
+        connection.execute(text("DROP TRIGGER IF EXISTS audit_event_no_update"))
+        connection.execute(text("DROP TRIGGER IF EXISTS audit_event_no_delete"))
+
+
+def test_the_database_refuses_updates_and_deletes_of_events(trail: UnitOfWork) -> None:
+    for statement in (
+        update(audit_event).where(audit_event.c.seq == 2).values(actor="mallory"),
+        delete(audit_event).where(audit_event.c.seq == 2),
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), trail.engine.begin() as connection:
+            connection.execute(statement)
+    assert audit.verify_chain(trail).intact
 
 
 def test_intact_chain_verifies(trail: UnitOfWork) -> None:
@@ -76,6 +97,7 @@ def test_deleted_head_is_caught(trail: UnitOfWork) -> None:
 
 def test_reordered_events_are_caught(trail: UnitOfWork) -> None:
     with trail.engine.begin() as connection:
+        _disable_guards(connection)
         connection.execute(update(audit_event).where(audit_event.c.seq == 2).values(seq=-2))
         connection.execute(update(audit_event).where(audit_event.c.seq == 3).values(seq=2))
         connection.execute(update(audit_event).where(audit_event.c.seq == -2).values(seq=3))
@@ -86,6 +108,7 @@ def test_reordered_events_are_caught(trail: UnitOfWork) -> None:
 def test_rechained_forgery_from_the_middle_is_caught_by_content(trail: UnitOfWork) -> None:
     # An attacker who rewrites one event and its own hash still breaks the next link.
     with trail.engine.begin() as connection:
+        _disable_guards(connection)
         connection.execute(
             text("UPDATE audit_event SET detail = :d, hash = :h WHERE seq = 4"),
             {"d": '{"role": "auditor"}', "h": "a" * 64},
