@@ -243,3 +243,24 @@ def test_mapping_list_and_template(tmp_path: Path, run: Callable[..., Outcome]) 
         == 0
     )
     assert out.read_text(encoding="utf-8").startswith("person_ref,")
+
+
+def test_simulate_load_and_evaluate(
+    database_url: str, tmp_path: Path, run: Callable[..., Outcome]
+) -> None:
+    out = tmp_path / "region"
+    made = run(
+        database_url, "simulate", "--out", str(out), "--seed", "3", "--records", "400", "--load"
+    )
+    assert made.returncode == 0, made.stderr
+    assert "Loaded:" in made.stdout
+    assert (out / "truth.json").exists()
+    scored = run(database_url, "evaluate", "--truth", str(out / "truth.json"), "--json")
+    assert scored.returncode == 0, scored.stderr
+    stages = json.loads(scored.stdout)["stages"]
+    assert stages["intake"]["stored"]["recall"] == 1.0
+    assert stages["intake"]["quarantined_broken_rows"]["precision"] == 1.0
+    assert stages["identity_resolution"]["available"] is False
+    again = run(database_url, "simulate", "--out", str(out), "--seed", "3", "--records", "400")
+    assert again.returncode == 1
+    assert "Traceback" not in again.stderr

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from linemap import bootstrap
-from linemap.cli import agency, audit, ingest, mapping
+from linemap.cli import agency, audit, evaluate, ingest, mapping, simulate
 from linemap.cli.common import State, console, fail
 from linemap.errors import LinemapError
 from linemap.services import database
@@ -28,6 +28,8 @@ app.add_typer(mapping.app, name="mapping")
 app.add_typer(audit.app, name="audit")
 app.command("ingest")(ingest.ingest)
 app.command("erase")(audit.erase)
+app.command("simulate")(simulate.simulate)
+app.command("evaluate")(evaluate.evaluate)
 
 
 @app.callback()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -264,6 +264,28 @@ class RecordRepository:
             {"row_number": r.row_number, "problems": json.loads(r.problems), "raw": r.raw}
             for r in rows
         ]
+
+    def iter_record_keys(self) -> Iterator[str]:
+        """Yield "AGENCY:SOURCE_REF" of every source record not erased, once each."""
+        rows = self.connection.execute(
+            select(agency.c.code, source_record.c.source_ref)
+            .join(agency, agency.c.id == source_record.c.agency_id)
+            .where(source_record.c.erased_at.is_(None))
+            .distinct()
+        )
+        for row in rows:
+            yield f"{row.code}:{row.source_ref}"
+
+    def iter_quarantined(self) -> Iterator[tuple[str, str, str]]:
+        """Yield (agency code, mapping name, raw row JSON) of every quarantined row."""
+        rows = self.connection.execute(
+            select(agency.c.code, import_batch.c.mapping, quarantine.c.raw)
+            .join(import_batch, import_batch.c.id == quarantine.c.batch_id)
+            .join(agency, agency.c.id == import_batch.c.agency_id)
+            .order_by(quarantine.c.id)
+        )
+        for row in rows:
+            yield row.code, row.mapping, row.raw
 
     def count(self, table: str) -> int:
         """Return the number of rows in a provenance table (for summaries and tests)."""
