@@ -9,7 +9,7 @@ import pytest
 
 from linemap.intake.normalise import NormaliseError, get_normaliser
 from linemap.simulate.noise import Garbler, Profile, break_value, format_date
-from linemap.simulate.person import Identity, make_phone
+from linemap.simulate.person import Identity, PhonePool
 from linemap.simulate.place import Address, make_areas, travel_hours
 
 
@@ -22,9 +22,41 @@ def test_every_phone_shape_normalises_to_the_same_number() -> None:
     rng = random.Random(1)
     garbler = Garbler(rng, Profile())
     phone = get_normaliser("phone")
-    for _ in range(50):
-        number = make_phone(rng, drama_share=0.5)
+    pool = PhonePool(rng)
+    numbers = [pool.for_line() for _ in range(30)] + [pool.for_person(rng) for _ in range(300)]
+    for number in numbers:
+        assert number is not None
         assert phone(garbler.phone(number)).value == number
+
+
+def test_phone_numbers_are_ofcom_drama_numbers_and_never_repeat() -> None:
+    # A synthetic record must never carry a number some real person may hold.
+    pool = PhonePool(random.Random(4))
+    drama = (
+        "+447700900",
+        "+441134960",
+        "+441144960",
+        "+441154960",
+        "+441164960",
+        "+441174960",
+        "+441184960",
+        "+441214960",
+        "+441314960",
+        "+441414960",
+        "+441514960",
+        "+441614960",
+        "+441914980",
+        "+442079460",
+        "+442896496",
+        "+442920180",
+        "+441632960",
+    )
+    taken = [pool.for_line() for _ in range(1200)]
+    taken += [pool.for_person(random.Random(5)) for _ in range(20000)]
+    real = [n for n in taken if n is not None]
+    assert all(n.startswith(drama) for n in real)
+    assert len(set(real)) == len(real)
+    assert taken[:1000] == [n for n in taken[:1000] if n and n.startswith("+447700900")]
 
 
 @pytest.mark.parametrize("style", ["dmy", "iso", "long", "compact", "dotted", "abbr"])

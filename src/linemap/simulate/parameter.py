@@ -37,8 +37,6 @@ ORGANISER_MOVES = 0.25
 REBRAND_SHARE = 0.35
 # Extra handsets per line number over its life (assumption).
 EXTRA_HANDSETS = (0, 2)
-# Share of line phones drawn from Ofcom's drama range; the rest are other valid 07 numbers.
-DRAMA_PHONE_SHARE = 0.3
 
 # --- people -------------------------------------------------------------------------------------
 

@@ -305,10 +305,43 @@ def make_birth_date(rng: random.Random, on: date, low: int, high: int) -> date:
     return on - timedelta(days=age_days)
 
 
-def make_phone(rng: random.Random, *, drama_share: float) -> str:
-    """Invent a mobile number in E.164: Ofcom's drama range, or a valid 07 range."""
-    if rng.random() < drama_share:
-        return f"+447700900{rng.randrange(1000):03d}"
-    # 071-075 and 078 are allocated mobile ranges phonenumbers accepts (checked against its
-    # GB metadata); synthetic numbers there belong to nobody we know of.
-    return f"+447{rng.choice('123458')}{rng.randrange(10**8):08d}"
+# Ofcom keeps these numbers for drama (TV, radio, film, fiction), so no real subscriber has one:
+# a synthetic dealer or child can never be given a real person's number. Prefix (E.164) and the
+# range of the last digits. 07700 900000-900999 are the only drama mobiles.
+DRAMA_MOBILES = ("+447700900", 1000)
+DRAMA_LANDLINES = (
+    *((f"+44{code}4960", 1000) for code in ("113", "114", "115", "116", "117", "118")),
+    *((f"+44{code}4960", 1000) for code in ("121", "131", "141", "151", "161")),
+    ("+441914980", 1000),
+    ("+442079460", 1000),
+    ("+442896496", 1000),
+    ("+442920180", 1000),
+    ("+441632960", 1000),
+)
+
+
+def _numbers(prefix: str, count: int) -> list[str]:
+    width = len(str(count - 1))
+    return [f"{prefix}{n:0{width}d}" for n in range(count)]
+
+
+class PhonePool:
+    """Hand out Ofcom drama numbers, each at most once; deal lines get the mobiles first."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.mobiles = _numbers(*DRAMA_MOBILES)
+        self.landlines = [n for prefix, count in DRAMA_LANDLINES for n in _numbers(prefix, count)]
+        rng.shuffle(self.mobiles)
+        rng.shuffle(self.landlines)
+
+    def for_line(self) -> str | None:
+        """Return an unused number for a deal line, a mobile while any is left."""
+        pool = self.mobiles or self.landlines
+        return pool.pop() if pool else None
+
+    def for_person(self, rng: random.Random) -> str | None:
+        """Return an unused number for a person, or None once the drama ranges run out."""
+        keep_for_lines = 300
+        if len(self.mobiles) > keep_for_lines and rng.random() < 0.5:
+            return self.mobiles.pop()
+        return self.landlines.pop() if self.landlines else None

@@ -6,15 +6,16 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from linemap.errors import InvalidInput
 from linemap.simulate import parameter
 from linemap.simulate.person import (
     LINE_BRANDS,
     STREET_NAMES,
     VULNERABILITIES_ADULT,
     Identity,
+    PhonePool,
     make_birth_date,
     make_person_name,
-    make_phone,
 )
 from linemap.simulate.place import Area, Institution, make_address, make_areas, make_institutions
 
@@ -83,13 +84,14 @@ class _Builder:
         self.world = world
         self.numbers = list(range(1, total + 1))
         rng.shuffle(self.numbers)
+        self.phones = PhonePool(rng)
 
     def person(self, area: Area, low: int, high: int, on: date, sex: str | None = None) -> Identity:
         rng = self.rng
         sex = sex or rng.choice("MF")
         forename, surname = make_person_name(rng, sex)
         born = make_birth_date(rng, on, low, high)
-        phone = make_phone(rng, drama_share=0.1) if rng.random() < 0.6 else None
+        phone = self.phones.for_person(rng) if rng.random() < 0.6 else None
         made = Identity(
             self.numbers.pop(),
             sex,
@@ -108,12 +110,17 @@ def _date_between(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randrange(max(1, (end - start).days)))
 
 
-def _make_phones(rng: random.Random, line: Line) -> None:
+def _make_phones(b: _Builder, line: Line) -> None:
     """Give the line its numbers: a brand, and a new number and brand after a closure."""
+    rng = b.rng
     brand = rng.choice(LINE_BRANDS)
     start = line.start
     while True:
-        number = make_phone(rng, drama_share=parameter.DRAMA_PHONE_SHARE)
+        number = b.phones.for_line()
+        if number is None:
+            raise InvalidInput(
+                "the region is too large for Ofcom's drama numbers; simulate fewer records"
+            )
         last_day = line.end or parameter.REFERENCE_DATE
         if rng.random() < parameter.REBRAND_SHARE and (last_day - start).days > 240:
             switch = _date_between(rng, start + timedelta(days=90), last_day - timedelta(days=60))
@@ -242,7 +249,7 @@ def _make_lines(b: _Builder, count: int) -> None:
         )
         k = rng.choice(parameter.IMPORTING_AREAS_PER_LINE)
         line = Line(index, rng.choice(hubs), sorted(rng.sample(towns, k)), start, end, 0)
-        _make_phones(rng, line)
+        _make_phones(b, line)
         _staff_line(b, line, organisers, hot)
         world.lines.append(line)
     world.recruitment_places = sorted({p for line in world.lines for p in line.places})
