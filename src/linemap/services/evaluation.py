@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linemap.errors import InvalidInput, MappingError, NotFound
+from linemap.errors import InvalidInput, MappingError
 from linemap.intake.mapping import load_mapping
+from linemap.services.region import read_json
 from linemap.simulate.metric import Score, set_score
 from linemap.store.unit_of_work import Transaction, UnitOfWork
 
@@ -33,14 +34,7 @@ class StageResult:
 
 def read_truth(path: Path) -> Truth:
     """Read truth.json and check it has what scoring needs."""
-    try:
-        truth = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise NotFound(
-            f"no truth file at {path}; give DIR/truth.json from `linemap simulate`"
-        ) from None
-    except (OSError, ValueError):
-        raise InvalidInput(f"{path} is not readable JSON; regenerate it") from None
+    truth = read_json(path, f"no truth file at {path}; give DIR/truth.json from `linemap simulate`")
     if not isinstance(truth, dict) or not isinstance(truth.get("records"), dict):
         raise InvalidInput(f"{path} has no 'records' object; is it a linemap truth file?")
     return truth

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from linemap.errors import InvalidInput, NotFound
 from linemap.services import directory, intake
@@ -34,17 +35,22 @@ class LoadSummary:
         return sum(s.rejected for s in self.files.values())
 
 
+def read_json(path: Path, missing: str) -> Any:
+    """Read a JSON file; a missing or unreadable one is a clear error, never a traceback."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NotFound(missing) from None
+    except (OSError, ValueError):
+        raise InvalidInput(f"{path} is not readable JSON; regenerate it") from None
+
+
 def read_manifest(folder: Path) -> dict[str, list[dict[str, str]]]:
     """Read and check DIR/manifest.json: agencies and, per export file, its agency and mapping."""
     path = folder / "manifest.json"
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise NotFound(
-            f"no manifest.json in {folder}; give the folder `linemap simulate` wrote"
-        ) from None
-    except (OSError, ValueError):
-        raise InvalidInput(f"{path} is not a readable JSON manifest; regenerate it") from None
+    manifest = read_json(
+        path, f"no manifest.json in {folder}; give the folder `linemap simulate` wrote"
+    )
     if not isinstance(manifest, dict) or not {"agencies", "files"} <= manifest.keys():
         raise InvalidInput(f"{path} needs 'agencies' and 'files' lists")
     return manifest
