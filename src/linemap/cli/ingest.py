@@ -46,14 +46,7 @@ def ingest(
             progress=lambda done, total: bar.update(task, completed=done, total=total or None),
         )
     if as_json:
-        print(
-            json.dumps(
-                {
-                    k: summary.as_json()[k]
-                    for k in ("accepted", "rejected", "unchanged", "superseded", "report")
-                }
-            )
-        )
+        print(json.dumps(summary.as_json()))
         return
     console.print(
         f"{path.name}: {summary.accepted} accepted ({summary.superseded} superseding earlier "

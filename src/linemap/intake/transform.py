@@ -50,11 +50,10 @@ class Rejected:
 @dataclass(frozen=True, slots=True)
 class _PropertyPlan:
     prop: str
-    field: FieldSpec
     normalise: Normaliser
     vocabulary: frozenset[str] | None
     allowed_extra: frozenset[str]
-    # Copied out of the field so the per-cell path reads plain slots.
+    # The field's settings, copied out so the per-cell path reads plain slots.
     column: str | None = None
     constant: str = ""
     default: str = ""
@@ -74,7 +73,6 @@ class _PropertyPlan:
         """Build a plan with the field's settings copied out."""
         return cls(
             prop,
-            field,
             normalise,
             vocabulary,
             allowed_extra,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -51,9 +51,7 @@ class IngestSummary:
 
     def as_json(self) -> dict[str, object]:
         """Return the machine-readable summary the CLI prints with --json."""
-        data = asdict(self)
-        data.pop("problems")
-        return data
+        return {**self.counts(), "report": self.report}
 
 
 def ingest(
