@@ -72,3 +72,12 @@ def test_load_by_path_and_search_folder(tmp_path: Path) -> None:
     assert load_mapping("tiny", (tmp_path,)).name == "tiny"
     with pytest.raises(MappingError, match="linemap mapping list"):
         load_mapping("absent", (tmp_path,))
+
+
+def test_optional_column_may_be_absent_but_others_may_not() -> None:
+    from linemap.intake.mapping import load_mapping
+
+    custody = load_mapping("custody-arrest")
+    assert "Handset IMEI" in custody.columns
+    assert "Handset IMEI" not in custody.required_columns
+    assert "Custody Number" in custody.required_columns

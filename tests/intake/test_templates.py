@@ -49,6 +49,7 @@ CHILD_CONTEXTS = {
     "youth-justice-caseload",
     "ae-assault",
     "mace-tracker",
+    "social-care-referral",
 }
 REPORTER_WORDS = ("reporter", "reported by", "referrer", "caller", "informant", "complainant")
 
@@ -61,6 +62,7 @@ def test_the_expected_templates_ship() -> None:
         "community-concern",
         "housing-asb-cuckooing",
         "probation-caseload",
+        "stop-search",
     } | CHILD_CONTEXTS <= set(NAMES)
 
 
@@ -164,3 +166,54 @@ def test_mapping_template_writes_the_columns(name: str, tmp_path: Path) -> None:
     mapping = load_mapping(name)
     assert rows[0] == mapping.columns
     assert len(rows) == 1 + len(mapping.example)
+
+
+def _by_entity(result: Accepted) -> dict[str, dict[str, set[str]]]:
+    """Return {entity key: {property: values}} for one mapped row."""
+    found: dict[str, dict[str, set[str]]] = {}
+    for s in result.statements:
+        found.setdefault(str(s[ENTITY_KEY]), {}).setdefault(str(s[PROP]), set()).add(str(s[VALUE]))
+    return found
+
+
+def _categories(result: Accepted) -> set[str]:
+    return {str(s[5][6]) for s in result.statements if get_schema(str(s[SCHEMA])).kind == "person"}
+
+
+def test_custody_links_a_seized_handset_to_its_number_and_the_arrest() -> None:
+    mapping = load_mapping("custody-arrest")
+    rows = {n: _by_entity(r) for n, r in mapped(mapping)}
+    with_phone, with_handset_only = rows[2], rows[4]
+    assert with_phone["handset"]["imei"] == {"001017420358270"}
+    assert with_phone["phone_in_handset"]["phone"] == {"TEST:KE/25/004512#phone"}
+    assert with_phone["phone_in_handset"]["handset"] == {"TEST:KE/25/004512#handset"}
+    assert with_phone["handset_seized"]["event"] == {"TEST:KE/25/004512#arrest"}
+    # A handset seized without a known number still belongs to the arrest.
+    assert "phone" not in with_handset_only
+    assert "phone_in_handset" not in with_handset_only
+    assert with_handset_only["handset_seized"]["handset"] == {"TEST:KE/25/004633#handset"}
+    assert "handset" not in rows[3]
+
+
+def test_stop_and_search_is_an_event_and_the_person_searched_is_not_a_suspect() -> None:
+    mapping = load_mapping("stop-search")
+    for number, result in mapped(mapping):
+        entities = _by_entity(result)
+        assert entities["search"]["event_kind"] == {"stop_and_search"}, number
+        assert entities["search"]["legislation"], number
+        assert _categories(result) <= {"other"}, number
+    first = _by_entity(mapped(mapping)[0][1])
+    assert first["phone_found"]["role"] == {"found"}
+    assert first["searched"]["surname"] == {"example"}
+
+
+def test_a_referral_is_an_event_about_a_child_who_may_be_a_victim() -> None:
+    mapping = load_mapping("social-care-referral")
+    for number, result in mapped(mapping):
+        entities = _by_entity(result)
+        assert entities["referral"]["event_kind"] == {"referral"}, number
+        assert entities["child_in_referral"]["role"] == {"referred_child"}, number
+        assert _categories(result) == {"victim"}, number
+    first = _by_entity(mapped(mapping)[0][1])
+    assert first["referral"]["referral_source"] == {"police"}
+    assert first["referral"]["summary"] == {"Criminal exploitation"}

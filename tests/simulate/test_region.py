@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import random
 import re
 from collections import Counter
 from datetime import date
@@ -13,9 +15,13 @@ import pytest
 
 from linemap.errors import InvalidInput
 from linemap.intake.mapping import load_mapping
-from linemap.intake.reader import open_table
+from linemap.intake.normalise import get_normaliser
+from linemap.intake.reader import Row, open_table
 from linemap.intake.transform import Accepted, Rejected, RowPlan
 from linemap.model.vocabulary import AgencyKind
+from linemap.simulate import parameter
+from linemap.simulate.export import breakables
+from linemap.simulate.noise import break_value
 from linemap.simulate.region import SIZES, simulate
 
 TODAY = date(2026, 10, 31)
@@ -28,6 +34,14 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = simulate(out, 7, records=RECORDS)
     assert summary.records == pytest.approx(RECORDS, rel=0.02)
     assert summary.files >= 12
+    return out
+
+
+@pytest.fixture(scope="module")
+def wide_region(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A larger region, for shares that a small one shows only within sampling noise."""
+    out = tmp_path_factory.mktemp("wide") / "out"
+    simulate(out, 11, records=20_000)
     return out
 
 
@@ -159,3 +173,136 @@ def test_lines_reach_the_exports(region: Path) -> None:
     assert sum(1 for p in phones if p in compact) >= len(phones) // 2
     assert "line" in text
     assert "Trap House" in text
+
+
+def test_every_file_can_be_broken_on_a_column_intake_refuses(region: Path) -> None:
+    """Each breakable column of each file, broken as the simulator breaks it, is refused."""
+    manifest = _json(region / "manifest.json")
+    rng = random.Random(1)
+    for entry in manifest["files"]:
+        mapping = load_mapping(entry["mapping"])
+        breaks = breakables(mapping)
+        assert breaks, f"{entry['path']}: no column can be broken"
+        plan = RowPlan(mapping, entry["agency"], TODAY)
+        with open_table(region / entry["path"]) as table:
+            clean = next(r for r in table if isinstance(plan.apply(r), Accepted))
+        for column, kind in breaks:
+            values = dict(clean.values) | {column: break_value(rng, kind)}
+            result = plan.apply(Row(clean.number, values))
+            assert isinstance(result, Rejected), (entry["path"], column)
+            assert column in {c for c, _ in result.problems}, (entry["path"], column)
+
+
+def _luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        d = int(char) * (2 if i % 2 else 1)
+        total += d // 10 + d % 10
+    return total % 10 == 0
+
+
+def _day(text: str | None) -> date:
+    return date.fromisoformat(text) if text else date.max
+
+
+def test_line_numbers_change_handsets(region: Path) -> None:
+    """Every line number has handsets one after another within its period, with test IMEIs."""
+    truth = _json(region / "truth.json")
+    imeis: list[str] = []
+    counts: Counter[int] = Counter()
+    for line in truth["lines"]:
+        assert [h["number"] for h in line["phone_history"]] == line["phones"]
+        for phone in line["phone_history"]:
+            handsets = phone["handsets"]
+            counts[len(handsets)] += 1
+            assert 1 <= len(handsets) <= 1 + parameter.EXTRA_HANDSETS[1]
+            assert handsets[0]["from"] == phone["from"]
+            assert handsets[-1]["to"] == phone["to"]
+            for h in handsets:
+                assert _day(phone["from"]) <= _day(h["from"]) < _day(h["to"]) <= _day(phone["to"])
+            for before, after in itertools.pairwise(handsets):
+                assert before["to"] == after["from"]
+            imeis += [h["imei"] for h in handsets]
+    assert all(re.fullmatch(r"00\d{13}", i) and _luhn_valid(i) for i in imeis)
+    assert len(set(imeis)) == len(imeis)
+    assert counts[1]
+    assert sum(n for k, n in counts.items() if k > 1), "some numbers change handset"
+
+
+def _rows(region: Path, mapping: str) -> list[tuple[str, dict[str, str]]]:
+    """Return (agency, row) for every row of every file loaded with a template."""
+    out = []
+    for entry in _json(region / "manifest.json")["files"]:
+        if entry["mapping"] == mapping:
+            with open_table(region / entry["path"]) as table:
+                out += [(entry["agency"], dict(row.values)) for row in table]
+    return out
+
+
+def test_custody_records_the_handset_a_line_number_was_in(region: Path) -> None:
+    truth = _json(region / "truth.json")
+    phone = get_normaliser("phone")
+    handsets = {
+        h["imei"]: (p["number"], _day(h["from"]), _day(h["to"]))
+        for line in truth["lines"]
+        for p in line["phone_history"]
+        for h in p["handsets"]
+    }
+    members = {m for line in truth["lines"] for m in line["members"]}
+    written = [(a, r) for a, r in _rows(region, "custody-arrest") if r["Handset IMEI"]]
+    whole = [r["Handset IMEI"] for _, r in written if re.fullmatch(r"\d{15}", r["Handset IMEI"])]
+    assert len(whole) > 0.85 * len(written), "IMEIs are mostly written whole"
+    assert all(i.startswith("00") and _luhn_valid(i) for i in whole)
+    matched = 0
+    for _, row in written:
+        digits = re.sub(r"\D", "", row["Handset IMEI"])
+        if digits not in handsets or not row["Phone Seized"]:
+            continue
+        number, start, end = handsets[digits]
+        arrested = date.fromisoformat(get_normaliser("date")(row["Arrest Date/Time"]).value)
+        assert phone(row["Phone Seized"]).value == number
+        assert start <= arrested < end, "the handset in use on the day of the arrest"
+        matched += 1
+    assert matched, "some seized handsets are line handsets"
+    on_line = [a for a, r in written if truth["records"][f"{a}:{r['Custody Number']}"] in members]
+    assert 0 < len(on_line) < len(written), "ordinary arrestees' phones are seized too"
+
+
+def _on_line(truth: dict[str, Any], agency: str, ref: str) -> bool:
+    members = {m for line in truth["lines"] for m in line["members"]}
+    return truth["records"][f"{agency}:{ref}"] in members
+
+
+def test_stop_and_search_finds_line_members_mostly_in_the_towns(wide_region: Path) -> None:
+    truth = _json(wide_region / "truth.json")
+    rows = _rows(wide_region, "stop-search")
+    agencies = {a for a, _ in rows}
+    assert {"MPS", "KENT-POLICE"} <= agencies
+    share = {}
+    for agency in agencies:
+        mine = [r for a, r in rows if a == agency]
+        share[agency] = sum(_on_line(truth, agency, r["Search Ref"]) for r in mine) / len(mine)
+        assert 0 < share[agency] < 0.5, "most searches are of people with no line"
+    assert share["KENT-POLICE"] > 1.5 * share["MPS"], share
+    named = sum(1 for _, r in rows if r["Forename"] and r["Surname"]) / len(rows)
+    dob = sum(1 for _, r in rows if r["DOB"]) / len(rows)
+    assert 0.5 < named < 0.9, "names are often not recorded"
+    assert dob < 0.6, "nor dates of birth"
+    outcomes = Counter(r["Outcome"] for _, r in rows)
+    assert outcomes.most_common(1)[0][0] == "No further action"
+    assert {r["Legislation"] for _, r in rows} >= {"s.23 Misuse of Drugs Act 1971", "s.1 PACE 1984"}
+
+
+def test_referrals_name_exploitation_for_some_children_on_lines(wide_region: Path) -> None:
+    truth = _json(wide_region / "truth.json")
+    rows = _rows(wide_region, "social-care-referral")
+    assert {"BRENT-CSC", "KENT-CSC"} <= {a for a, _ in rows}
+    on_line = [r for a, r in rows if _on_line(truth, a, r["Referral ID"])]
+    others = [r for a, r in rows if not _on_line(truth, a, r["Referral ID"])]
+    assert on_line
+    assert len(on_line) < len(others)
+    exploitation = "Criminal exploitation"
+    concerns = Counter(r["Primary Concern"] for r in on_line)
+    assert 0 < concerns[exploitation] < len(on_line), "exploitation is named, but not always"
+    assert any(r["Primary Concern"] == exploitation for r in others), "and not only for them"
+    assert Counter(r["Primary Concern"] for r in others).most_common(1)[0][0] != exploitation

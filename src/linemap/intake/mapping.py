@@ -46,6 +46,9 @@ class FieldSpec(BaseModel):
     normaliser: str | None = None
     required: bool = False
     default: str | None = None
+    # The column was added in a later version of the template: older exports may lack it, and
+    # a file without it reads it as blank instead of being refused.
+    optional_column: bool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -140,6 +143,17 @@ class MappingSpec(BaseModel):
             if f is not None and f.column is not None:
                 seen.setdefault(f.column)
         return list(seen)
+
+    @property
+    def required_columns(self) -> list[str]:
+        """Return the columns a file must have (all but those marked optional_column)."""
+        optional = {
+            f.column
+            for spec in self.entities.values()
+            for f in spec.properties.values()
+            if f.optional_column
+        }
+        return [c for c in self.columns if c not in optional]
 
     def markings_fields(self) -> list[FieldSpec | None]:
         """Return the marking fields that may read a column."""

@@ -122,7 +122,7 @@ def _check_fit(mapping: MappingSpec, kind: str, code: str, columns: tuple[str, .
             f"mapping {mapping.name} is for agencies of kind {kinds}; agency {code} is {kind}. "
             "Choose the agency whose export this is, or another mapping"
         )
-    missing = [c for c in mapping.columns if c not in columns]
+    missing = [c for c in mapping.required_columns if c not in columns]
     if missing:
         raise MappingError(
             f"the file lacks column(s) {', '.join(missing)} that mapping {mapping.name} reads; "

@@ -12,6 +12,8 @@ from linemap.simulate.row import Builder
 ALL_ROLES = frozenset({"organiser", "line_holder", "older_member", "younger", "cuckooed"})
 WORKERS = frozenset({"organiser", "line_holder", "older_member", "younger"})
 CHILD = frozenset({"younger"})
+# Organisers keep their distance from the street; the others are the ones searched.
+SEARCHED = frozenset({"line_holder", "older_member", "younger"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,11 @@ class Agency:
     covers: tuple[str, ...]  # area names (place.HUBS and place.TOWNS)
     profile: Profile
     encoding: str = "utf-8"
+
+    @property
+    def contact(self) -> str:
+        """Return whom partners ask for what it holds (a reserved .example address)."""
+        return f"information-sharing@{self.code.lower()}.example"
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,11 +189,13 @@ EXPORTS = (
     ExportSpec("MPS", "police-intelligence", 0.09, police.intelligence, ALL_ROLES, (12, 80), 0.15),
     ExportSpec("MPS", "custody-arrest", 0.06, police.custody, WORKERS, (12, 80), 0.12),
     ExportSpec("MPS", "missing-episode", 0.04, care.missing, CHILD, (11, 17), 0.12),
+    ExportSpec("MPS", "stop-search", 0.05, police.stop_search, SEARCHED, (12, 70), 0.1),
     ExportSpec(
         "KENT-POLICE", "police-intelligence", 0.07, police.intelligence, ALL_ROLES, (12, 80), 0.15
     ),
     ExportSpec("KENT-POLICE", "custody-arrest", 0.05, police.custody, WORKERS, (12, 80), 0.12),
     ExportSpec("KENT-POLICE", "missing-episode", 0.03, care.missing, CHILD, (11, 17), 0.12),
+    ExportSpec("KENT-POLICE", "stop-search", 0.04, police.stop_search, SEARCHED, (12, 70), 0.1),
     ExportSpec(
         "ESSEX-POLICE", "police-intelligence", 0.05, police.intelligence, ALL_ROLES, (12, 80), 0.15
     ),
@@ -196,10 +205,12 @@ EXPORTS = (
     ),
     ExportSpec("BRENT-CSC", "missing-episode", 0.02, care.missing, CHILD, (11, 17), 0.1),
     ExportSpec("BRENT-CSC", "mace-tracker", 0.01, care.mace, CHILD, (11, 17), 0.02),
+    ExportSpec("BRENT-CSC", "social-care-referral", 0.03, care.referral, CHILD, (8, 17), 0.15),
     ExportSpec(
         "KENT-CSC", "social-care-case", 0.05, care.placement, CHILD, (8, 17), 1.0, "looked_after"
     ),
     ExportSpec("KENT-CSC", "mace-tracker", 0.015, care.mace, CHILD, (11, 17), 0.02),
+    ExportSpec("KENT-CSC", "social-care-referral", 0.035, care.referral, CHILD, (8, 17), 0.15),
     ExportSpec("ISLINGTON-EDU", "school-attendance", 0.07, care.exclusion, CHILD, (11, 17), 0.3),
     ExportSpec("KENT-EDU", "school-attendance", 0.08, care.exclusion, CHILD, (11, 17), 0.3),
     ExportSpec("NHS-LDN", "ae-assault", 0.04, service.attendance, ALL_ROLES, (12, 80), 0.1),

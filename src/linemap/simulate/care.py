@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from linemap.simulate import parameter
 from linemap.simulate.person import Identity
-from linemap.simulate.place import Institution, travel_hours
-from linemap.simulate.row import RowContext, national_id
+from linemap.simulate.place import Institution, make_postcode, travel_hours
+from linemap.simulate.row import RowContext, national_id, weighted
 from linemap.simulate.world import Line
 
 _OUT_OF_AREA = (
@@ -15,6 +16,11 @@ _OUT_OF_AREA = (
     "Arrested in possession of drugs; found out of area",
 )
 _LOCAL = ("Stayed out late with friends", "Argument at home", "Did not return from school")
+_AWAY = (
+    "Went to stay with a relative without permission",
+    "Travelled to see a parent; contact not agreed",
+    "Stayed with a friend from a previous school",
+)
 _KINDS = {
     "childrens_home": "Children's Home",
     "supported_accommodation": "Supported Accommodation",
@@ -54,6 +60,13 @@ def _found(
         if trap and rng.random() < 0.4:
             place, postcode, kind = f"Flat at {g.address(trap[0])}", trap[0].postcode, trap[1]
         row["Circumstances"] = rng.choice(_OUT_OF_AREA)
+    elif line is None and rng.random() < parameter.FOUND_OUT_OF_AREA_BACKGROUND:
+        here = ctx.area(home_area).local_authority
+        town = rng.choice([a for a in ctx.world.areas if a.local_authority != here])
+        hours = travel_hours(ctx.area(home_area), town) + rng.randrange(4, 48)
+        place = rng.choice(("Relative's address", "Father's address", "Friend's house"))
+        postcode, kind = make_postcode(rng, town), "Home"
+        row["Circumstances"] = rng.choice(_AWAY)
     else:
         town = ctx.area(home_area)
         hours = float(rng.randrange(2, 30))
@@ -276,4 +289,41 @@ def youth_justice(ctx: RowContext, ref: str, person: Identity, line: Line | None
         "intervention_end": end,
         "index_offence": offence,
         "safety_wellbeing_rating": rating,
+    }
+
+
+def _referral_concern(ctx: RowContext, line: Line | None) -> tuple[str, str]:
+    """Return (primary concern, decision): criminal exploitation only now and then."""
+    rng = ctx.rng
+    cce = parameter.REFERRAL_CCE_ON_LINE if line else parameter.REFERRAL_CCE_BACKGROUND
+    if rng.random() < cce:
+        return "Criminal exploitation", weighted(rng, parameter.REFERRAL_DECISIONS_CCE)
+    concerns = parameter.REFERRAL_CONCERNS_ON_LINE if line else parameter.REFERRAL_CONCERNS
+    return weighted(rng, concerns), weighted(rng, parameter.REFERRAL_DECISIONS)
+
+
+def referral(ctx: RowContext, ref: str, person: Identity, line: Line | None) -> dict[str, str]:
+    """Build one contact or referral to children's social care about a child."""
+    rng, g = ctx.rng, ctx.g
+    day = ctx.when(person, line)
+    forename, surname = g.names(person)
+    address, postcode, _, _ = _home(ctx, person, day)
+    concern, decision = _referral_concern(ctx, line)
+    source = rng.choices(
+        [s for s, _, _ in parameter.REFERRAL_SOURCES],
+        [on_line if line else other for _, other, on_line in parameter.REFERRAL_SOURCES],
+    )[0]
+    return {
+        "Referral ID": ref,
+        "Referral Date": g.date(day),
+        "Child ID": f"CSC-{national_id(ctx.agency, person.number, 6)}",
+        "Child Forename": forename,
+        "Child Surname": surname,
+        "Child DOB": g.dob(person),
+        "Gender": ("Male" if person.sex == "M" else "Female") if rng.random() < 0.97 else "",
+        "Address": address,
+        "Postcode": g.postcode(postcode),
+        "Referral Source": source,
+        "Primary Concern": concern,
+        "Decision": decision,
     }

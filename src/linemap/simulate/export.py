@@ -31,12 +31,14 @@ _REF_SHAPES = {
     "housing-asb-cuckooing": "ASB/{:06d}",
     "community-concern": "CR-{:06d}",
     "person-register": "DAS{:07d}",
+    "stop-search": "SS-{:07d}",
+    "social-care-referral": "REF-{:07d}",
 }
 
 
 # Exports that record anyone met in the agency's area; the others record its own residents.
 _MET_IN_AREA = frozenset(
-    {"police-intelligence", "custody-arrest", "ae-assault", "community-concern"}
+    {"police-intelligence", "custody-arrest", "stop-search", "ae-assault", "community-concern"}
 )
 
 
@@ -111,7 +113,9 @@ def _rows(
     connected, background = _pools(world, spec, get_agency(spec.agency), rng)
     shape = _REF_SHAPES[spec.template]
     serial = rng.randrange(1000, 90000)
-    share = parameter.CONNECTED_SHARE[spec.template]
+    share = parameter.CONNECTED_SHARE_BY_AGENCY.get(
+        (spec.agency, spec.template), parameter.CONNECTED_SHARE[spec.template]
+    )
     for _ in range(count):
         serial += rng.randint(1, 9)
         line: Line | None = None
@@ -141,7 +145,8 @@ def write_export(
     columns = mapping.columns
     breaks = breakables(mapping)
     rng = random.Random(f"linemap-export:{seed}:{index}")
-    ctx = RowContext(world, agency.code, rng, Garbler(rng, agency.profile), spec.roles)
+    covers = frozenset(a.index for a in world.areas if a.name in agency.covers)
+    ctx = RowContext(world, agency.code, rng, Garbler(rng, agency.profile), spec.roles, covers)
     relative = f"{agency.code.lower()}/{spec.template}.csv"
     path = out / relative
     path.parent.mkdir(parents=True, exist_ok=True)

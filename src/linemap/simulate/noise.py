@@ -168,6 +168,16 @@ class Garbler:
             return e164[1:]
         return f"{national[:5]}-{national[5:8]}-{national[8:]}"
 
+    def imei(self, imei: str) -> str:
+        """Write an IMEI, now and then grouped as on a label or without its check digit."""
+        roll = self.rng.random()
+        if roll < parameter.IMEI_GROUPED_SHARE:
+            sep = self.rng.choice((" ", "-"))
+            return sep.join((imei[:2], imei[2:8], imei[8:14], imei[14:]))
+        if roll < parameter.IMEI_GROUPED_SHARE + parameter.IMEI_NO_CHECK_DIGIT_SHARE:
+            return imei[:14]
+        return imei
+
     def postcode(self, postcode: str) -> str:
         """Write a postcode, sometimes without its space or in lower case."""
         roll = self.rng.random()

@@ -6,7 +6,7 @@ from datetime import date
 
 from linemap.simulate import parameter
 from linemap.simulate.person import Identity
-from linemap.simulate.row import HANDLING_CONDITIONS, RowContext, line_name, pnc_id
+from linemap.simulate.row import HANDLING_CONDITIONS, RowContext, line_name, pnc_id, weighted
 from linemap.simulate.world import Line
 
 _GRADES = ("1A", "1B", "2A", "2B", "2B", "2C", "2C", "3C", "2D", "3D", "3E")
@@ -122,7 +122,10 @@ def _line_arrest(
         row["Arrest Location"], row["Arrest Location Postcode"] = place, g.postcode(postcode)
         row["Arrest Location Type"] = kind
     number, _ = line.phone_on(day)
-    row["Phone Seized"] = g.phone(number) if rng.random() < 0.6 else g.phone(person.phone)
+    if rng.random() < 0.6:
+        _seize_phone(ctx, row, number, line.handset_on(number, day))
+    elif person.phone:
+        _seize_phone(ctx, row, person.phone, ctx.world.handsets.for_person(person.number))
     row["Offence"] = rng.choice(_LINE_OFFENCES)
     wraps = rng.randrange(4, 60)
     row["Items Seized"] = (
@@ -138,6 +141,16 @@ def _line_arrest(
     partners = [n for n in line.members if n != person.number]
     if partners and rng.random() < 0.4:
         row["Arrested With"] = g.full_name(ctx.world.person(rng.choice(partners)))
+
+
+def _seize_phone(ctx: RowContext, row: dict[str, str], number: str, imei: str) -> None:
+    """Record a seized phone's number and, now and then, its handset's IMEI."""
+    rng, g = ctx.rng, ctx.g
+    row["Phone Seized"] = g.phone(number)
+    if rng.random() < parameter.IMEI_RECORDED_SHARE:
+        row["Handset IMEI"] = g.imei(imei)
+        if rng.random() < parameter.IMEI_WITHOUT_NUMBER_SHARE:
+            row["Phone Seized"] = ""  # a locked handset without its SIM
 
 
 def custody(ctx: RowContext, ref: str, person: Identity, line: Line | None) -> dict[str, str]:
@@ -172,4 +185,110 @@ def custody(ctx: RowContext, ref: str, person: Identity, line: Line | None) -> d
         "Arrest Location Postcode": g.postcode(postcode),
         "Arrest Location Type": kind if rng.random() < 0.7 else "",
     }
+    if person.phone and rng.random() < parameter.BACKGROUND_PHONE_SEIZED_SHARE:
+        row["Items Seized"] = f"{items}; mobile phone" if items else "Mobile phone"
+        _seize_phone(ctx, row, person.phone, ctx.world.handsets.for_person(person.number))
+    return row
+
+
+# What a search found when it found something, by object of search (drugs: when it led to an
+# arrest; a cannabis warning or community resolution is for a little cannabis).
+_FOUND = {
+    "Controlled drugs": ("Two wraps of cocaine", "Herbal cannabis in deal bags", "Ecstasy tablets"),
+    "Offensive weapons": ("Lock knife", "Kitchen knife", "Knuckle duster"),
+    "Stolen property": ("Bicycle believed stolen", "Phone not belonging to the subject"),
+    "Going equipped": ("Screwdriver and gloves", "Catalytic converter cutting tool"),
+    "Articles for use in criminal damage": ("Spray paint cans",),
+}
+_LITTLE_CANNABIS = ("Small quantity of cannabis", "Herbal cannabis and a grinder")
+_NOTHING = ("Nothing found", "", "Nil")
+
+
+def _search_grounds(ctx: RowContext, line: Line | None) -> tuple[str, str, str]:
+    """Return (object of search, legislation, outcome) for a search."""
+    rng = ctx.rng
+    if line is not None and rng.random() < parameter.SEARCH_DRUGS_ON_LINE:
+        found, legislation = parameter.SEARCH_GROUNDS[0][:2]
+    else:
+        grounds = parameter.SEARCH_GROUNDS
+        found, legislation, _ = rng.choices(grounds, [w for _, _, w in grounds])[0]
+    table = parameter.SEARCH_OUTCOMES_LINE if line else parameter.SEARCH_OUTCOMES
+    outcome = weighted(rng, table)
+    if outcome == "Cannabis warning" and found != "Controlled drugs":
+        outcome = "Community resolution"  # a cannabis warning needs cannabis
+    return found, legislation, outcome
+
+
+def _search_finds(ctx: RowContext, found: str, outcome: str, line: Line | None) -> str:
+    """Return what a search found, as the officer wrote it."""
+    rng = ctx.rng
+    if outcome == "No further action":
+        if line is not None and rng.random() < 0.3:  # cash and phones are not an offence
+            return f"£{rng.randrange(60, 600)} cash and {rng.randint(2, 3)} phones, not seized"
+        return rng.choice(_NOTHING)
+    if found != "Controlled drugs":
+        return rng.choice(_FOUND[found])
+    if outcome != "Arrest":
+        return rng.choice(_LITTLE_CANNABIS)
+    if line is not None:
+        return (
+            f"{rng.randrange(3, 40)} wraps of crack cocaine and heroin, "
+            f"£{rng.randrange(40, 1500)} cash, {rng.randint(1, 3)} mobile phones"
+        )
+    return rng.choice(_FOUND[found])
+
+
+def _searched(ctx: RowContext, row: dict[str, str], person: Identity) -> None:
+    """Record the person searched as far as they gave it: PACE Code A asks for no name or DOB."""
+    rng, g = ctx.rng, ctx.g
+    row["Sex"] = rng.choice((person.sex, "Male" if person.sex == "M" else "Female"))
+    forename, surname = g.names(person)
+    roll = rng.random()
+    if roll < parameter.SEARCH_BOTH_NAMES:
+        row["Forename"], row["Surname"] = forename, surname
+    elif roll < parameter.SEARCH_BOTH_NAMES + parameter.SEARCH_ONE_NAME:
+        if rng.random() < 0.6:
+            row["Surname"] = surname
+        else:
+            row["Forename"] = forename
+    if rng.random() < parameter.SEARCH_DOB_RECORDED:
+        row["DOB"] = g.dob(person)
+
+
+def _search_place(
+    ctx: RowContext, row: dict[str, str], person: Identity, line: Line | None, day: date
+) -> None:
+    """Record where a search happened and any phone found: a line's people where it deals."""
+    rng, g = ctx.rng, ctx.g
+    if line is None:
+        place, postcode, _ = ctx.hotspot(ctx.area(person.address_on(day)[0]))
+        if person.phone and rng.random() < 0.04:
+            row["Phone Found"] = g.phone(person.phone)
+    else:
+        town = ctx.line_area(line)
+        trap = ctx.trap(line, day) if rng.random() < 0.2 else None
+        if trap and trap[0].town == town.name:
+            place, postcode = f"Outside {g.address(trap[0])}", trap[0].postcode
+        else:
+            place, postcode, _ = ctx.hotspot(town)
+        if rng.random() < 0.45:
+            number, _ = line.phone_on(day)
+            row["Phone Found"] = g.phone(number if rng.random() < 0.6 else person.phone)
+    row["Location"], row["Location Postcode"] = place, g.postcode(postcode)
+
+
+def stop_search(ctx: RowContext, ref: str, person: Identity, line: Line | None) -> dict[str, str]:
+    """Build one stop and search record: the power used, what was sought and found."""
+    day = ctx.when(person, line)
+    found, legislation, outcome = _search_grounds(ctx, line)
+    row = {
+        "Search Ref": ref,
+        "Search Date/Time": ctx.g.moment(ctx.moment(day)),
+        "Legislation": legislation,
+        "Object of Search": found,
+        "Outcome": outcome,
+        "Items Found": _search_finds(ctx, found, outcome, line),
+    }
+    _searched(ctx, row, person)
+    _search_place(ctx, row, person, line, day)
     return row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -31,6 +31,7 @@ class RowContext:
     rng: random.Random
     g: Garbler
     roles: frozenset[str]  # the line roles whose time on the line this file's events fall in
+    covers: frozenset[int] = frozenset()  # the areas (by index) the agency covers
 
     def area(self, index: int) -> Area:
         """Return an area by index."""
@@ -57,6 +58,18 @@ class RowContext:
     def importing_area(self, line: Line) -> Area:
         """Return one of the line's importing towns."""
         return self.area(self.rng.choice(line.importing_areas))
+
+    def line_area(self, line: Line) -> Area:
+        """Return where the agency meets a line's people: a town it covers, else the hub.
+
+        A force covering both meets them mostly in the towns they deal in; an agency covering
+        neither (which the pools never pair with the line) gets one of the line's towns.
+        """
+        towns = [i for i in line.importing_areas if i in self.covers]
+        at_hub = line.exporting_area in self.covers
+        if towns and (not at_hub or self.rng.random() < 0.8):
+            return self.area(self.rng.choice(towns))
+        return self.area(line.exporting_area) if at_hub else self.importing_area(line)
 
     def trap(self, line: Line, day: date) -> tuple[Address, str] | None:
         """Return a cuckooed address of the line (with its location kind), if it has one."""
@@ -108,6 +121,11 @@ def pnc_id(person: Identity) -> str:
     serial = national_id("pnc", person.number, 7)
     year = (person.birth_date.year + 16) % 100
     return f"{year:02d}/{serial}{'ABCDEFGHJKLMNPQRTUVWXYZ'[int(serial) % 23]}"
+
+
+def weighted(rng: random.Random, choices: Sequence[tuple[str, int]]) -> str:
+    """Draw a label from (label, weight) pairs."""
+    return rng.choices([c[0] for c in choices], [c[1] for c in choices])[0]
 
 
 def line_name(rng: random.Random, brand: str) -> str:

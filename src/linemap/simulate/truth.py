@@ -45,7 +45,16 @@ def make_line(world: World, line: Line) -> dict[str, Any]:
         "names": [f"the {b} line" for b in brands],
         "phones": [n for n, _, _, _ in line.phones],
         "phone_history": [
-            {"number": n, "name": f"the {b} line", "from": _day(s), "to": _day(e)}
+            {
+                "number": n,
+                "name": f"the {b} line",
+                "from": _day(s),
+                "to": _day(e),
+                "handsets": [
+                    {"imei": imei, "from": _day(hs), "to": _day(he)}
+                    for imei, hs, he in line.handsets[n]
+                ],
+            }
             for n, b, s, e in line.phones
         ],
         "exporting_area": world.areas[line.exporting_area].name,
@@ -154,7 +163,13 @@ def write_manifest(result: ExportResult, seed: int, out: Path) -> None:
         "seed": seed,
         "reference_date": parameter.REFERENCE_DATE.isoformat(),
         "agencies": [
-            {"code": a.code, "name": a.name, "kind": a.kind.value, "area": a.area}
+            {
+                "code": a.code,
+                "name": a.name,
+                "kind": a.kind.value,
+                "area": a.area,
+                "contact": a.contact,
+            }
             for a in AGENCIES
             if a.code in used
         ],

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from linemap.errors import InvalidInput
 from linemap.simulate import parameter
+from linemap.simulate.handset import HandsetPool
 from linemap.simulate.person import (
     LINE_BRANDS,
     STREET_NAMES,
@@ -33,6 +34,8 @@ class Line:
     end: date | None
     organiser: int
     phones: list[tuple[str, str, date, date | None]] = field(default_factory=list)
+    # Handsets behind each number: (IMEI, from, to), consecutive, the last open if the number is.
+    handsets: dict[str, list[tuple[str, date, date | None]]] = field(default_factory=dict)
     holders: list[int] = field(default_factory=list)
     olders: list[int] = field(default_factory=list)
     youngers: list[int] = field(default_factory=list)
@@ -56,6 +59,14 @@ class Line:
                 return number, brand
         return self.phones[-1][0], self.phones[-1][1]
 
+    def handset_on(self, number: str, day: date) -> str:
+        """Return the IMEI of the handset a number was in on a day (the last, after its period)."""
+        handsets = self.handsets[number]
+        for imei, _, end in handsets:
+            if end is None or day < end:
+                return imei
+        return handsets[-1][0]
+
 
 @dataclass(slots=True)
 class World:
@@ -68,6 +79,7 @@ class World:
     recruitment_places: list[int] = field(default_factory=list)
     connected: set[int] = field(default_factory=set)
     schools: dict[int, list[int]] = field(default_factory=dict)  # institutions by area
+    handsets: HandsetPool = field(default_factory=HandsetPool)
 
     def person(self, number: int) -> Identity:
         """Return the identity with a number."""
@@ -110,6 +122,20 @@ def _date_between(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randrange(max(1, (end - start).days)))
 
 
+def _make_handsets(b: _Builder, line: Line, number: str, start: date, end: date | None) -> None:
+    """Put a number in one handset or more over its life: the number stays, handsets change."""
+    rng = b.rng
+    last_day = end or line.end or parameter.REFERENCE_DATE
+    days = max(1, (last_day - start).days)
+    count = min(days, 1 + rng.randint(*parameter.EXTRA_HANDSETS))
+    switches = sorted(start + timedelta(days=d) for d in rng.sample(range(1, days), count - 1))
+    starts = [start, *switches]
+    ends: list[date | None] = [*switches, end]
+    line.handsets[number] = [
+        (b.world.handsets.for_line(rng), s, e) for s, e in zip(starts, ends, strict=True)
+    ]
+
+
 def _make_phones(b: _Builder, line: Line) -> None:
     """Give the line its numbers: a brand, and a new number and brand after a closure."""
     rng = b.rng
@@ -125,10 +151,12 @@ def _make_phones(b: _Builder, line: Line) -> None:
         if rng.random() < parameter.REBRAND_SHARE and (last_day - start).days > 240:
             switch = _date_between(rng, start + timedelta(days=90), last_day - timedelta(days=60))
             line.phones.append((number, brand, start, switch))
+            _make_handsets(b, line, number, start, switch)
             brand = rng.choice([b for b in LINE_BRANDS if b != brand])
             start = switch
             continue
         line.phones.append((number, brand, start, None))
+        _make_handsets(b, line, number, start, None)
         return
 
 
