@@ -43,3 +43,15 @@ class AuditChainBroken(LinemapError):
     """The audit trail's hash chain does not verify."""
 
     exit_code = 3
+
+
+class NotSignedIn(LinemapError):
+    """No valid session: sign in (again)."""
+
+
+class Forbidden(LinemapError):
+    """The actor may know the thing exists but may not see or do it; says whom to ask."""
+
+
+class TooManyAttempts(LinemapError):
+    """Too many failed sign-in attempts in a short time; wait and try again."""

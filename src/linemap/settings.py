@@ -18,6 +18,12 @@ class Settings:
     mapping_dirs: tuple[Path, ...] = field(default_factory=tuple)
     ingest_chunk_rows: int = 20_000
     ingest_parallel_from_bytes: int = 8 * 1024 * 1024  # smaller files are mapped in process
+    session_idle_minutes: int = 30  # ASVS 7.3.1 inactivity timeout
+    session_max_hours: int = 12  # ASVS 7.3.2 absolute lifetime
+    sign_in_limit: int = 5  # failed sign-ins per username or client ...
+    sign_in_window_seconds: int = 900  # ... in this window
+    upload_max_bytes: int = 50 * 1024 * 1024  # R33: largest file the web intake accepts
+    secure_cookies: bool = True  # False only for plain-http local use (the demo on 127.0.0.1)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

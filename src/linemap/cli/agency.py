@@ -29,10 +29,14 @@ def add_agency(
         ),
     ],
     area: Annotated[str | None, typer.Option("--area", help="Local authority area")] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option("--contact", help="Whom others ask for what it holds (shown on discovery)"),
+    ] = None,
 ) -> None:
     """Register a partner agency."""
     state: State = ctx.obj
-    made = directory.add_agency(state.uow, state.settings.actor, code, name, kind, area)
+    made = directory.add_agency(state.uow, state.settings.actor, code, name, kind, area, contact)
     console.print(f"Agency {made.code} added ({made.kind.value}).")
 
 
@@ -77,6 +81,26 @@ def _read_password() -> str:
     if typer.prompt("Repeat password", hide_input=True) != first:
         fail("the passwords did not match; nothing was created")
     return str(first)
+
+
+@user_app.command("disable")
+def disable_user(
+    ctx: typer.Context, username: Annotated[str, typer.Argument(help="Login name")]
+) -> None:
+    """Disable an account; its sessions end at once."""
+    state: State = ctx.obj
+    directory.set_active(state.uow, None, username, False)
+    console.print(f"User {username} disabled; their sessions have ended.")
+
+
+@user_app.command("enable")
+def enable_user(
+    ctx: typer.Context, username: Annotated[str, typer.Argument(help="Login name")]
+) -> None:
+    """Enable a disabled account."""
+    state: State = ctx.obj
+    directory.set_active(state.uow, None, username, True)
+    console.print(f"User {username} enabled.")
 
 
 @user_app.command("list")

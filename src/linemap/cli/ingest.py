@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
 
 from linemap.cli.common import State, console, error_console
-from linemap.services import intake
+from linemap.services import intake, search
 
 
 def ingest(
@@ -44,6 +44,10 @@ def ingest(
             mapping,
             strict=strict,
             progress=lambda done, total: bar.update(task, completed=done, total=total or None),
+        )
+        index = bar.add_task("Indexing for search", total=None)
+        search.refresh_index(
+            state.uow, lambda done, total: bar.update(index, completed=done, total=total)
         )
     if as_json:
         print(json.dumps(summary.as_json()))

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from linemap import bootstrap
-from linemap.cli import agency, audit, evaluate, ingest, mapping, simulate
+from linemap.cli import agency, audit, evaluate, ingest, mapping, serve, sharing, simulate
 from linemap.cli.common import State, console, fail
 from linemap.errors import LinemapError
 from linemap.services import database
@@ -26,10 +26,12 @@ app.add_typer(agency.agency_app, name="agency")
 app.add_typer(agency.user_app, name="user")
 app.add_typer(mapping.app, name="mapping")
 app.add_typer(audit.app, name="audit")
+app.add_typer(sharing.app, name="isa")
 app.command("ingest")(ingest.ingest)
 app.command("erase")(audit.erase)
 app.command("simulate")(simulate.simulate)
 app.command("evaluate")(evaluate.evaluate)
+app.command("serve")(serve.serve)
 
 
 @app.callback()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TypeVar
 
 from linemap.errors import InvalidInput
@@ -12,7 +13,7 @@ from linemap.model.vocabulary import AgencyKind, Role
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 12  # OWASP ASVS 6.2.1
-_E = TypeVar("_E", AgencyKind, Role)
+_E = TypeVar("_E", bound=StrEnum)
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Agency:
     name: str
     kind: AgencyKind
     area: str | None
+    contact: str | None = None  # whom to ask for what it holds (discovery without disclosure)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from linemap.errors import InvalidInput
+from datetime import UTC, datetime
+
+from linemap.errors import Forbidden, InvalidInput
 from linemap.governance.actor import (
     Actor,
     Agency,
@@ -13,19 +15,28 @@ from linemap.governance.actor import (
 )
 from linemap.governance.audit import AuditEvent
 from linemap.governance.password import hash_password
+from linemap.governance.policy import may_administer
 from linemap.model.vocabulary import AgencyKind, AuditOperation, Role
 from linemap.store.unit_of_work import UnitOfWork
 
 
 def add_agency(
-    uow: UnitOfWork, actor: str, code: str, name: str, kind: str, area: str | None
+    uow: UnitOfWork,
+    actor: str,
+    code: str,
+    name: str,
+    kind: str,
+    area: str | None,
+    contact: str | None = None,
 ) -> Agency:
     """Register a partner agency."""
     agency_kind = parse_choice(AgencyKind, kind, "agency kind")
     if not name.strip():
         raise InvalidInput("the agency name must not be empty")
     with uow.write() as tx:
-        agency = tx.directory.add_agency(check_agency_code(code), name.strip(), agency_kind, area)
+        agency = tx.directory.add_agency(
+            check_agency_code(code), name.strip(), agency_kind, area, contact
+        )
         tx.audit.append(
             AuditEvent(
                 AuditOperation.COLLECTION,
@@ -35,6 +46,38 @@ def add_agency(
             )
         )
     return agency
+
+
+def require_administrator(actor: Actor | None) -> None:
+    """Refuse account and agreement management to anyone but an administrator.
+
+    None stands for the command line, run by whoever administers the installation.
+    """
+    if actor is not None and not may_administer(actor):
+        raise Forbidden("only an administrator manages agencies, accounts and agreements")
+
+
+def set_active(uow: UnitOfWork, by: Actor | None, username: str, active: bool) -> Actor:
+    """Enable or disable an account; disabling ends its sessions at once (R30)."""
+    require_administrator(by)
+    if by is not None and by.username == check_username(username):
+        raise InvalidInput("you cannot disable your own account; ask another administrator")
+    who = by.username if by else "cli"
+    with uow.write() as tx:
+        changed = tx.directory.set_active(check_username(username), active)
+        if not active:
+            tx.sessions.end_for_actor(changed.id, datetime.now(UTC).isoformat())
+        tx.audit.append(
+            AuditEvent(
+                AuditOperation.ALTERATION,
+                who,
+                (f"actor:{changed.id}",),
+                {"active": active},
+                actor_agency=by.agency_code if by else None,
+                actor_role=by.role.value if by else None,
+            )
+        )
+    return changed
 
 
 def list_agencies(uow: UnitOfWork) -> list[Agency]:

@@ -31,6 +31,7 @@ def erase_record(uow: UnitOfWork, actor: str, record_id: int, reason: str) -> Er
             raise InvalidInput(f"source record {record_id} was already erased")
         ids = tuple(v.id for v in versions)
         purged = tx.records.erase(versions, now)
+        tx.search.purge([v.id for v in versions])  # the derived index goes with the data
         event = tx.audit.append(
             AuditEvent(
                 AuditOperation.ERASURE,

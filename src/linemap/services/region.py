@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from linemap.errors import InvalidInput, NotFound
-from linemap.services import directory, intake
+from linemap.services import directory, intake, search
 from linemap.settings import Settings
 from linemap.simulate.region import SIZES, SimulationSummary, simulate
 from linemap.store.unit_of_work import UnitOfWork
@@ -67,7 +67,13 @@ def load_region(
         existing = known.get(entry["code"])
         if existing is None:
             directory.add_agency(
-                uow, settings.actor, entry["code"], entry["name"], entry["kind"], entry.get("area")
+                uow,
+                settings.actor,
+                entry["code"],
+                entry["name"],
+                entry["kind"],
+                entry.get("area"),
+                entry.get("contact"),
             )
             summary.agencies_added += 1
         elif existing.kind.value != entry["kind"]:
@@ -82,6 +88,7 @@ def load_region(
         summary.files[entry["path"]] = done
         if on_file:
             on_file(entry["path"], done)
+    search.refresh_index(uow)
     return summary
 
 

@@ -92,3 +92,27 @@ class AuditRepository:
             select(audit_event).where(or_(*conditions)).order_by(audit_event.c.seq)
         ).all()
         return [_event(r) for r in rows]
+
+    def search(
+        self,
+        *,
+        actor: str | None = None,
+        record: str | None = None,
+        operation: AuditOperation | None = None,
+        exclude_actor: str | None = None,
+        limit: int = 200,
+    ) -> list[ChainedEvent]:
+        """Return the newest events matching every filter given, newest first."""
+        conditions = []
+        if actor:
+            conditions.append(audit_event.c.actor == actor)
+        if record:
+            conditions.append(audit_event.c.record_ids.like(f'%"{record}"%'))
+        if operation:
+            conditions.append(audit_event.c.operation == operation.value)
+        if exclude_actor:
+            conditions.append(audit_event.c.actor != exclude_actor)
+        rows = self.connection.execute(
+            select(audit_event).where(*conditions).order_by(audit_event.c.seq.desc()).limit(limit)
+        ).all()
+        return [_event(r) for r in rows]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from linemap.errors import NotFound
 from linemap.model.statement import (
@@ -206,6 +206,68 @@ class RecordRepository:
         if not found:
             raise NotFound(f"no source record with id {record_id}; check the id")
         return found[0]
+
+    def find_current(self, agency_code: str, source_ref: str) -> RecordInfo | None:
+        """Return the latest version of a source record unless it was erased, else None."""
+        found = self._records(
+            agency.c.code == agency_code, source_record.c.source_ref == source_ref
+        )
+        return found[-1] if found and found[-1].erased_at is None else None
+
+    def markings(self, record_ids: Sequence[int]) -> dict[int, tuple[str, list[QualifierKey]]]:
+        """Return, per record, its mapping name and the distinct qualifiers of its statements."""
+        found: dict[int, tuple[str, list[QualifierKey]]] = {}
+        if not record_ids:
+            return found
+        rows = self.connection.execute(
+            select(source_record.c.id, import_batch.c.mapping, *qualifier.c)
+            .select_from(source_record)
+            .join(import_batch, import_batch.c.id == source_record.c.batch_id)
+            .join(
+                statement,
+                and_(
+                    statement.c.id >= source_record.c.first_statement_id,
+                    statement.c.id
+                    < source_record.c.first_statement_id + source_record.c.statement_count,
+                ),
+            )
+            .join(qualifier, qualifier.c.id == statement.c.qualifier_id)
+            .where(source_record.c.id.in_(list(record_ids)))
+            .distinct()
+        )
+        for r in rows:
+            entry = found.setdefault(r.id, (r.mapping, []))
+            entry[1].append(tuple(r._mapping[name] for name in QUALIFIER_COLUMNS))
+        return found
+
+    def recent_batches(self, agency_code: str, limit: int = 10) -> list[dict[str, object]]:
+        """Return the newest import batches of an agency (metadata and counts only)."""
+        rows = self.connection.execute(
+            select(
+                import_batch.c.id,
+                import_batch.c.mapping,
+                import_batch.c.file_name,
+                import_batch.c.actor,
+                import_batch.c.started_at,
+                import_batch.c.accepted,
+                import_batch.c.rejected,
+                import_batch.c.unchanged,
+                import_batch.c.superseded,
+            )
+            .join(agency, agency.c.id == import_batch.c.agency_id)
+            .where(agency.c.code == agency_code)
+            .order_by(import_batch.c.id.desc())
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in rows]
+
+    def batch_mapping(self, batch_id: int) -> str:
+        """Return the mapping name a batch was ingested with."""
+        return str(
+            self.connection.execute(
+                select(import_batch.c.mapping).where(import_batch.c.id == batch_id)
+            ).scalar_one()
+        )
 
     def versions(self, record_id: int) -> list[RecordInfo]:
         """Return every version of the source record that `record_id` is one version of."""

@@ -36,6 +36,8 @@ agency = Table(
     Column("kind", String(40), nullable=False),
     Column("area", String(120)),
     Column("created_at", String(40), nullable=False),
+    # Whom to contact for information this agency holds (discovery without disclosure).
+    Column("contact", String(200)),
 )
 
 actor = Table(
@@ -157,6 +159,66 @@ audit_head = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+# Information sharing agreements. Roles and record kinds are JSON lists of codes.
+isa = Table(
+    "isa",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("purpose", Text, nullable=False),
+    Column("lawful_basis", Text, nullable=False),
+    Column("roles", Text, nullable=False),
+    Column("record_kinds", Text, nullable=False),
+    Column("start_date", String(10), nullable=False),
+    Column("end_date", String(10), nullable=False),
+    Column("max_tlp", String(16), nullable=False),
+    Column("created_by", String(120), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+isa_party = Table(
+    "isa_party",
+    metadata,
+    Column("isa_id", ForeignKey("isa.id"), primary_key=True),
+    Column("agency_id", ForeignKey("agency.id"), primary_key=True),
+)
+
+# Web sessions, server-side so that signing out, disabling an account or an administrator can
+# end them at once (R30). Only a hash of the token is stored.
+web_session = Table(
+    "web_session",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("actor_id", ForeignKey("actor.id"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("last_seen_at", String(40), nullable=False),
+    Column("ended_at", String(40)),
+)
+
+# The search index: derived from statements (never the source of truth), rebuilt per batch.
+# A term is a lower-cased name token, its phonetic key, a partial date of birth, a postcode or
+# district, or a phone number in E.164; `entity_id` is AGENCY:SOURCE_REF#key.
+search_term = Table(
+    "search_term",
+    metadata,
+    # Byte order on PostgreSQL too, so a prefix is a range whatever the server's locale.
+    Column(
+        "term", String(80).with_variant(String(80, collation="C"), "postgresql"), nullable=False
+    ),
+    Column("field", String(16), nullable=False),
+    Column("entity_id", String(300), nullable=False),
+    Column("record_id", BigInteger, nullable=False, index=True),
+    Index("ix_search_term_term", "term", "field"),
+)
+
+search_head = Table(
+    "search_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("record_id", BigInteger, nullable=False),  # every record up to this one is indexed
 )
 
 Index("ix_source_record_agency_ref", source_record.c.agency_id, source_record.c.source_ref)

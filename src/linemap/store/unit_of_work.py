@@ -14,6 +14,9 @@ from linemap.store.audit import AuditRepository
 from linemap.store.db import make_engine, take_write_lock
 from linemap.store.directory import DirectoryRepository
 from linemap.store.record import RecordRepository
+from linemap.store.search import SearchRepository
+from linemap.store.session import SessionRepository
+from linemap.store.sharing import SharingRepository
 
 
 @dataclass
@@ -24,6 +27,9 @@ class Transaction:
     directory: DirectoryRepository
     records: RecordRepository
     audit: AuditRepository
+    sharing: SharingRepository
+    sessions: SessionRepository
+    search: SearchRepository
 
 
 class UnitOfWork:
@@ -88,4 +94,7 @@ class UnitOfWork:
             DirectoryRepository(connection),
             RecordRepository(connection),
             AuditRepository(connection),
+            SharingRepository(connection),
+            SessionRepository(connection),
+            SearchRepository(connection),
         )

@@ -1,0 +1,121 @@
+"""A small workspace: three agencies, one account per role, police records, one agreement."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from linemap.services import directory, intake, search, sharing
+from linemap.settings import Settings
+from linemap.store.unit_of_work import UnitOfWork
+from tests.services.conftest import register_row, write_csv
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from linemap.web.app import create_app
+
+PASSWORD = "correct horse battery staple"
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+ACCOUNTS = {
+    "pol.analyst": ("KENTPOL", "analyst"),
+    "pol.auditor": ("KENTPOL", "auditor"),
+    "pol.auditor2": ("KENTPOL", "auditor"),
+    "csc.worker": ("KENTCSC", "practitioner"),
+    "csc.chair": ("KENTCSC", "mace_chair"),
+    "housing.officer": ("THANETH", "practitioner"),
+    "vcs.partner": ("THANETH", "community_partner"),
+    "pol.intel": ("KENTPOL", "police_intelligence"),
+    "the.admin": ("KENTCSC", "administrator"),
+}
+
+
+class Clock:
+    """A clock the tests move."""
+
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def workspace_db(database_url: str, tmp_path: Path) -> str:
+    uow = UnitOfWork.from_url(database_url)
+    settings = Settings(database_url=database_url, actor="setup")
+    directory.add_agency(
+        uow, "setup", "KENTPOL", "Kent Police", "police", "Kent", "intel@kentpol.example"
+    )
+    directory.add_agency(
+        uow, "setup", "KENTCSC", "Kent Children's Services", "childrens_social_care", "Kent"
+    )
+    directory.add_agency(uow, "setup", "THANETH", "Thanet Housing", "housing", "Thanet")
+    for username, (agency, role) in ACCOUNTS.items():
+        directory.add_user(uow, "setup", username, agency, role, PASSWORD)
+    rows = [
+        register_row("P1"),
+        register_row("P2", forename="Casey", surname="Sample", date_of_birth="2008", phone=""),
+    ]
+    intake.ingest(
+        uow, settings, write_csv(tmp_path / "reg.csv", rows), "KENTPOL", "person-register"
+    )
+    search.refresh_index(uow)
+    sharing.add_isa(
+        uow,
+        None,
+        code="ISA-CE",
+        purpose="Safeguarding children from criminal exploitation",
+        lawful_basis="DPA 2018 Sch 8 para 4",
+        parties=["KENTPOL", "KENTCSC"],
+        roles=["practitioner", "mace_chair"],
+        record_kinds=["person-register"],
+        start=date(2026, 1, 1),
+        end=date(2026, 12, 31),
+    )
+    uow.dispose()
+    return database_url
+
+
+@pytest.fixture
+def app_settings(workspace_db: str) -> Settings:
+    return Settings(database_url=workspace_db, actor="web", sign_in_limit=3)
+
+
+@pytest.fixture
+def client_for(
+    app_settings: Settings, clock: Clock
+) -> Iterator[Callable[[str | None], TestClient]]:
+    """Return a factory of clients, each signed in as the named account (None: signed out)."""
+    app = create_app(app_settings, clock=clock)
+    made: list[TestClient] = []
+
+    def make(username: str | None) -> TestClient:
+        client = TestClient(app, base_url="https://testserver")
+        made.append(client)
+        if username:
+            response = client.post(
+                "/api/v1/session", json={"username": username, "password": PASSWORD}
+            )
+            assert response.status_code == 200, response.text
+            client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+    app.state.workspace.uow.dispose()
+
+
+def later(clock: Clock, **delta: float) -> None:
+    clock.now = clock.now + timedelta(**delta)

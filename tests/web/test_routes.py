@@ -1,0 +1,112 @@
+"""The route table: every route says what it audits, and data-touching routes do exactly that."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+from fastapi.testclient import TestClient
+
+from linemap.settings import Settings
+from linemap.store.unit_of_work import UnitOfWork
+from linemap.web.app import create_app, route_table
+
+Client = Callable[[str | None], TestClient]
+KINDS = {"none", "consultation", "collection", "alteration", "disclosure"}
+
+
+def _consultations(settings: Settings, operation: str = "consultation") -> list[tuple[str, ...]]:
+    uow = UnitOfWork.from_url(settings.database_url)
+    with uow.read() as tx:
+        found = [
+            e.event.record_ids
+            for e in tx.audit.iter_events()
+            if e.event.operation.value == operation
+        ]
+    uow.dispose()
+    return found
+
+
+def test_every_route_declares_what_it_audits(app_settings: Settings) -> None:
+    app = create_app(app_settings)
+    routes = route_table(app.routes)
+    assert len(routes) > 20
+    for route in routes:
+        declared = (route.openapi_extra or {}).get("x-linemap-audit")
+        assert declared in KINDS, f"{route.path} {route.methods} declares no x-linemap-audit"
+    app.state.workspace.uow.dispose()
+
+
+def test_each_consultation_route_writes_one_event_per_record_touched(
+    client_for: Client, app_settings: Settings
+) -> None:
+    analyst = client_for("pol.analyst")
+    hit = analyst.get("/api/v1/search", params={"q": "Jordan"}).json()["hits"][0]
+    person = quote(hit["id"], safe="")
+    record = hit["record_id"]
+    # (who, path, params, records the call touches); a new consultation route must be added here
+    calls = {
+        ("/api/v1/search", "GET"): ("csc.worker", "/api/v1/search", {"q": "Jordan"}, 1),
+        ("/search", "GET"): ("housing.officer", "/search", {"q": "Jordan"}, 1),
+        ("/api/v1/people/{entity_id:path}", "GET"): (
+            "csc.worker",
+            f"/api/v1/people/{person}",
+            {},
+            1,
+        ),
+        ("/people/{entity_id:path}", "GET"): ("csc.chair", f"/people/{person}", {}, 1),
+        ("/api/v1/records/{record_id}", "GET"): ("pol.analyst", f"/api/v1/records/{record}", {}, 1),
+        ("/records/{record_id}", "GET"): ("housing.officer", f"/records/{record}", {}, 1),
+        ("/api/v1/audit", "GET"): ("pol.auditor", "/api/v1/audit", {}, 1),
+        ("/audit", "GET"): ("pol.auditor", "/audit", {}, 1),
+    }
+    app = create_app(app_settings)
+    consultation_routes = {
+        (r.path, m)
+        for r in route_table(app.routes)
+        if (r.openapi_extra or {}).get("x-linemap-audit") == "consultation"
+        for m in r.methods
+    }
+    app.state.workspace.uow.dispose()
+    assert consultation_routes == set(calls), "every consultation route needs a check here"
+    for key, (who, path, params, touched) in calls.items():
+        before = len(_consultations(app_settings))
+        response = client_for(who).get(path, params=params)
+        assert response.status_code in (200, 403), (key, response.status_code)
+        new = _consultations(app_settings)[before:]
+        assert len(new) == touched, (key, new)
+        assert all(len(ids) == 1 for ids in new), key
+
+
+def test_each_disclosure_route_writes_one_disclosure_per_record(
+    client_for: Client, app_settings: Settings
+) -> None:
+    analyst = client_for("pol.analyst")
+    record = analyst.get("/api/v1/search", params={"q": "Jordan"}).json()["hits"][0]["record_id"]
+    body = {
+        "recipient": "Kent MASH",
+        "purpose": "referral",
+        "lawful_basis": "DPA 2018 Sch 8 para 4",
+    }
+    app = create_app(app_settings)
+    routes = {
+        r.path
+        for r in route_table(app.routes)
+        if (r.openapi_extra or {}).get("x-linemap-audit") == "disclosure"
+    }
+    app.state.workspace.uow.dispose()
+    assert routes == {"/api/v1/records/{record_id}/disclosures", "/records/{record_id}/export"}
+    before = len(_consultations(app_settings, "disclosure"))
+    made = analyst.post(f"/api/v1/records/{record}/disclosures", json=body)
+    assert made.status_code == 201, made.text
+    assert made.json()["disclosure_id"] in made.json()["watermark"]
+    page = client_for(None)
+    page.post(
+        "/sign-in", data={"username": "pol.analyst", "password": "correct horse battery staple"}
+    )
+    csrf = page.get(f"/records/{record}").text.split('name="csrf_token" value="')[1].split('"')[0]
+    download = page.post(f"/records/{record}/export", data={"csrf_token": csrf, **body})
+    assert download.status_code == 200
+    assert "attachment" in download.headers["content-disposition"]
+    assert "linemap disclosure D-" in download.text
+    assert len(_consultations(app_settings, "disclosure")) == before + 2
