@@ -50,8 +50,8 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def workspace_db(database_url: str, tmp_path: Path) -> str:
+def seed_workspace(database_url: str, folder: Path) -> None:
+    """Fill a migrated database: agencies, one account per role, two police records, an ISA."""
     uow = UnitOfWork.from_url(database_url)
     settings = Settings(database_url=database_url, actor="setup")
     directory.add_agency(
@@ -67,9 +67,8 @@ def workspace_db(database_url: str, tmp_path: Path) -> str:
         register_row("P1"),
         register_row("P2", forename="Casey", surname="Sample", date_of_birth="2008", phone=""),
     ]
-    intake.ingest(
-        uow, settings, write_csv(tmp_path / "reg.csv", rows), "KENTPOL", "person-register"
-    )
+    path = write_csv(folder / "reg.csv", rows)
+    intake.ingest(uow, settings, path, "KENTPOL", "person-register")
     search.refresh_index(uow)
     sharing.add_isa(
         uow,
@@ -84,6 +83,11 @@ def workspace_db(database_url: str, tmp_path: Path) -> str:
         end=date(2026, 12, 31),
     )
     uow.dispose()
+
+
+@pytest.fixture
+def workspace_db(database_url: str, tmp_path: Path) -> str:
+    seed_workspace(database_url, tmp_path)
     return database_url
 
 
