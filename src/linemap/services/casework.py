@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 from linemap.errors import Forbidden, InvalidInput, LinemapError, NotFound
 from linemap.governance.actor import Actor, Agency
@@ -46,6 +47,7 @@ from linemap.services.view import (
 from linemap.store.unit_of_work import Transaction, UnitOfWork
 
 MAX_HITS = 50
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -59,6 +61,7 @@ class _Context:
     today: date
     purpose: str | None
     withheld: int = field(default=0)
+    events: list[AuditEvent] = field(default_factory=list)
 
 
 def _context(tx: Transaction, actor: Actor, purpose: str | None, today: date) -> _Context:
@@ -81,14 +84,12 @@ def _decide(
     return out
 
 
-def _consulted(
-    ctx: _Context, tx: Transaction, record_id: int, view: str, shown: bool, isa: str | None
-) -> None:
+def _consulted(ctx: _Context, record_id: int, view: str, shown: bool, isa: str | None) -> None:
     """DPA 2018 s.62: a consultation is logged, with its justification where one was given."""
     detail: dict[str, object] = {"view": view, "disclosed": shown}
     if isa:
         detail["isa"] = isa
-    tx.audit.append(
+    ctx.events.append(
         AuditEvent(
             AuditOperation.CONSULTATION,
             ctx.actor.username,
@@ -100,6 +101,17 @@ def _consulted(
             outcome="success" if shown else "withheld",
         )
     )
+
+
+def _log(uow: UnitOfWork, ctx: _Context) -> None:
+    """Commit the consultation events of a read before anything is shown or refused.
+
+    The data is read without the write lock; only the appends to the audit chain take it, so
+    readers do not queue behind each other. Nothing is returned unless the log committed.
+    """
+    with uow.write() as tx:
+        for event in ctx.events:
+            tx.audit.append(event)
 
 
 def _grading(statement: Statement) -> str | None:
@@ -167,54 +179,42 @@ def search(
     query = parse_query(text)
     if query.empty:
         raise InvalidInput("type a name, a date of birth, a postcode or a phone number to search")
-    with uow.write() as tx:
+    with uow.read() as tx:
         ctx = _context(tx, actor, purpose, today)
         if not _reads_casework(ctx):
             raise Forbidden(f"the {actor.role.value} role does not search personal data")
         found, truncated = find(tx.search, query)
         decisions = _decide(ctx, tx, (r for _, r in found))
         hits: list[Entity] = []
-        hidden: dict[str, int] = defaultdict(int)
-        shown_records: set[int] = set()
+        hidden: dict[str, set[int]] = defaultdict(set)
+        entities: dict[int, dict[str, Entity]] = {}
         for entity_id, record_id in found:
             marking, decision = decisions[record_id]
             if not decision.allowed:
-                hidden[marking.agency] += record_id not in shown_records
-                shown_records.add(record_id)
-                continue
-            if len(hits) >= MAX_HITS:
+                hidden[marking.agency].add(record_id)
+            elif len(hits) >= MAX_HITS:
                 truncated = True
-                continue
-            entity = next(
-                (
-                    e
-                    for e in _entities(ctx, _current_statements(tx, record_id))
-                    if e.id == entity_id
-                ),
-                None,
-            )
-            if entity is not None:
-                hits.append(entity)
-        for record_id in sorted({r for _, r in found}):
-            marking, decision = decisions[record_id]
-            if decision.allowed and any(h.record_id == record_id for h in hits):
-                _consulted(ctx, tx, record_id, "search", True, decision.isa)
-            elif not decision.allowed:
-                _consulted(ctx, tx, record_id, "search", False, None)
+            else:
+                if record_id not in entities:
+                    statements = tx.records.statements(record_id)
+                    entities[record_id] = {e.id: e for e in _entities(ctx, statements)}
+                if (entity := entities[record_id].get(entity_id)) is not None:
+                    hits.append(entity)
+        for record_id in sorted(entities):  # one event per record shown ...
+            _consulted(ctx, record_id, "search", True, decisions[record_id][1].isa)
+        for record_id in sorted(set().union(*hidden.values())):  # ... or withheld
+            _consulted(ctx, record_id, "search", False, None)
         discoveries = [
-            Discovery(code, ctx.agencies[code].name, ctx.agencies[code].contact, count)
-            for code, count in sorted(hidden.items())
+            Discovery(code, ctx.agencies[code].name, ctx.agencies[code].contact, len(records))
+            for code, records in sorted(hidden.items())
         ]
-        return SearchResult(hits, discoveries, truncated)
+    _log(uow, ctx)
+    return SearchResult(hits, discoveries, truncated)
 
 
 def _reads_casework(ctx: _Context) -> bool:
     probe = Marking(ctx.actor.agency_code, "", Tlp.CLEAR, HandlingCode.P)
     return decide(ctx.actor, Operation.READ, probe, [], ctx.today).allowed
-
-
-def _current_statements(tx: Transaction, record_id: int) -> list[Statement]:
-    return tx.records.statements(record_id)
 
 
 def _open(
@@ -229,7 +229,7 @@ def _open(
     marking, verdict = decision
     if verdict.allowed:
         return marking, verdict
-    _consulted(ctx, tx, record_id, "open", False, None)
+    _consulted(ctx, record_id, "open", False, None)
     if not _reads_casework(ctx):
         return NotFound(f"no source record with id {record_id}; check the id")
     holder = ctx.agencies[marking.agency]
@@ -254,22 +254,25 @@ def record(
     uow: UnitOfWork, actor: Actor, record_id: int, purpose: str | None, today: date
 ) -> RecordView:
     """Show one source record version to an actor allowed to read it."""
-    with uow.write() as tx:
+    with uow.read() as tx:
         ctx = _context(tx, actor, purpose, today)
         opened = _open(ctx, tx, record_id)
-        if isinstance(opened, LinemapError):
-            refusal = opened  # raised below, after the attempt is committed to the trail
-        else:
-            return _record_view(ctx, tx, record_id, *opened)
-    raise refusal
+        result: RecordView | LinemapError = (
+            opened
+            if isinstance(opened, LinemapError)
+            else (_build_view(ctx, tx, record_id, *opened))
+        )
+        if not isinstance(opened, LinemapError):
+            _consulted(ctx, record_id, "record", True, opened[1].isa)
+    return _logged(uow, ctx, result)
 
 
-def _record_view(
-    ctx: _Context, tx: Transaction, record_id: int, marking: Marking, decision: Decision
-) -> RecordView:
-    """Build the view of a record the reader may open, and log the consultation."""
-    _consulted(ctx, tx, record_id, "record", True, decision.isa)
-    return _build_view(ctx, tx, record_id, marking, decision)
+def _logged(uow: UnitOfWork, ctx: _Context, result: _T | LinemapError) -> _T:
+    """Log the read, then return its result or raise its refusal (the attempt is logged too)."""
+    _log(uow, ctx)
+    if isinstance(result, LinemapError):
+        raise result
+    return result
 
 
 def _build_view(
@@ -309,6 +312,8 @@ def export_record(
     with uow.write() as tx:
         ctx = _context(tx, actor, purpose, now.date())
         opened = _open(ctx, tx, record_id)
+        for refused in ctx.events:  # an attempt refused by the read policy is logged as such
+            tx.audit.append(refused)
         if isinstance(opened, LinemapError):
             refusal = opened
         else:
@@ -350,15 +355,16 @@ def profile(
     uow: UnitOfWork, actor: Actor, entity_id: str, purpose: str | None, today: date
 ) -> Profile:
     """Show a person: their statements by property, what links to them and their chronology."""
-    with uow.write() as tx:
+    with uow.read() as tx:
         ctx = _context(tx, actor, purpose, today)
         record_id = _resolve_entity(tx, entity_id)
         opened = _open(ctx, tx, record_id)
-        if isinstance(opened, LinemapError):
-            refusal = opened
-        else:
-            return _profile(ctx, tx, entity_id, record_id, opened[1])
-    raise refusal
+        result: Profile | LinemapError = (
+            opened
+            if isinstance(opened, LinemapError)
+            else (_profile(ctx, tx, entity_id, record_id, opened[1]))
+        )
+    return _logged(uow, ctx, result)
 
 
 def _profile(
@@ -370,7 +376,7 @@ def _profile(
     if person is None or person.schema != "Person":
         raise NotFound(f"no person with id {entity_id}; search again")
     linked, chronology = _links(entity_id, entities)
-    _consulted(ctx, tx, record_id, "profile", True, decision.isa)
+    _consulted(ctx, record_id, "profile", True, decision.isa)
     return Profile(person, linked, chronology, decision.conditions, decision.isa, ctx.withheld)
 
 
