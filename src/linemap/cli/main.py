@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from linemap import bootstrap
-from linemap.cli import agency, audit, evaluate, ingest, mapping, serve, sharing, simulate
+from linemap.cli import agency, audit, evaluate, ingest, link, mapping, serve, sharing, simulate
 from linemap.cli.common import State, console, fail
 from linemap.errors import LinemapError
 from linemap.services import database
@@ -32,6 +32,7 @@ app.command("erase")(audit.erase)
 app.command("simulate")(simulate.simulate)
 app.command("evaluate")(evaluate.evaluate)
 app.command("serve")(serve.serve)
+app.command("link")(link.link)
 
 
 @app.callback()

@@ -1,0 +1,180 @@
+"""Clustering of scored pairs into people, honouring reviewers' judgements; pure.
+
+Records join when a pair scores at or above the threshold, transitively (connected components).
+Judgements override the scores: a positive judgement always joins its pair; a negative one
+never lets its pair end up together. A component that would hold a negatively judged pair is
+rebuilt alone: positive judgements first, then its pairs from the most to the least probable,
+refusing any union that would bring a negatively judged pair together (so the weakest links on
+the path are the ones cut). Without judgements the result is exactly the thresholded components,
+and because the clustering is a function of the pairs and judgements alone, undoing a judgement
+restores the clusters it changed. Unsure judgements do not change clusters.
+
+A cluster's id is its smallest record id, so ids are stable while its membership is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from linemap.model.vocabulary import Judgement
+
+Edge = tuple[str, str, float]
+
+
+@dataclass(frozen=True)
+class JudgedPair:
+    """A reviewer's judgement on a pair of records (its attribution lives with the caller)."""
+
+    id_l: str
+    id_r: str
+    judgement: Judgement
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """Which cluster each record is in, and what judgements changed."""
+
+    cluster_of: Mapping[str, str]  # record id -> cluster id (the cluster's smallest record id)
+    threshold: float
+    cut_edges: tuple[Edge, ...] = ()  # pairs above the threshold kept apart by negatives
+    caveats: tuple[str, ...] = ()
+
+    def clusters(self) -> dict[str, list[str]]:
+        """Return each cluster's record ids, sorted, by cluster id."""
+        members: dict[str, list[str]] = {}
+        for record, cluster_id in self.cluster_of.items():
+            members.setdefault(cluster_id, []).append(record)
+        return {key: sorted(value) for key, value in sorted(members.items())}
+
+
+class _Forest:
+    """Union-find over record positions with path halving."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, node: int) -> int:
+        parent = self.parent
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def union(self, left: int, right: int) -> int:
+        """Join two sets; the smaller position becomes the root (deterministic)."""
+        a, b = self.find(left), self.find(right)
+        if a == b:
+            return a
+        if b < a:
+            a, b = b, a
+        self.parent[b] = a
+        return a
+
+
+def cluster(
+    ids: Sequence[str],
+    edges: Iterable[Edge],
+    threshold: float,
+    judgements: Iterable[JudgedPair] = (),
+) -> Clustering:
+    """Cluster records by scored pairs at or above the threshold, honouring judgements."""
+    position = {record: i for i, record in enumerate(ids)}
+    forest = _Forest(len(ids))
+    kept: list[tuple[int, int, float]] = []
+    for id_l, id_r, p in edges:
+        if p >= threshold:
+            left, right = position[id_l], position[id_r]
+            kept.append((left, right, p))
+            forest.union(left, right)
+    positives, negatives, unknown = _split(judgements, position)
+    for left, right in positives:
+        forest.union(left, right)
+    caveats = (
+        [f"{unknown} judgements name records not in this run and were not applied"]
+        if unknown
+        else []
+    )
+    conflicted = {forest.find(a) for a, b in negatives if forest.find(a) == forest.find(b)}
+    cut: list[Edge] = []
+    if conflicted:
+        cut, conflicts = _rebuild(forest, conflicted, kept, positives, negatives, ids)
+        if conflicts:
+            caveats.append(
+                f"{conflicts} positive judgements contradict negative ones and were not applied;"
+                " review the judgements of these records"
+            )
+    return Clustering(_name_clusters(ids, forest), threshold, tuple(cut), tuple(caveats))
+
+
+def _split(
+    judgements: Iterable[JudgedPair], position: Mapping[str, int]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
+    """Sort judgements into positive and negative position pairs; count unknown records."""
+    positives, negatives, unknown = [], [], 0
+    for judged in judgements:
+        left, right = position.get(judged.id_l), position.get(judged.id_r)
+        if left is None or right is None:
+            unknown += 1
+        elif judged.judgement is Judgement.POSITIVE:
+            positives.append((left, right))
+        elif judged.judgement is Judgement.NEGATIVE and left != right:
+            negatives.append((left, right))
+    return positives, negatives, unknown
+
+
+def _rebuild(
+    forest: _Forest,
+    conflicted: set[int],
+    kept: list[tuple[int, int, float]],
+    positives: list[tuple[int, int]],
+    negatives: list[tuple[int, int]],
+    ids: Sequence[str],
+) -> tuple[list[Edge], int]:
+    """Re-cluster the components holding a negative pair; return the cut edges and conflicts."""
+    members = [i for i in range(len(ids)) if forest.find(i) in conflicted]
+    for node in members:  # make each record of those components its own set again
+        forest.parent[node] = node
+    inside = set(members)
+    apart: dict[int, set[int]] = {node: set() for node in members}
+    for a, b in negatives:
+        if a in inside and b in inside:  # pairs in different components are apart already
+            apart[a].add(b)
+            apart[b].add(a)
+    conflicts = 0
+    for a, b in positives:
+        if a in inside and not _join(forest, apart, a, b):
+            conflicts += 1
+    ordered = sorted(
+        (e for e in kept if e[0] in inside), key=lambda e: (-e[2], ids[e[0]], ids[e[1]])
+    )
+    cut = [(ids[a], ids[b], p) for a, b, p in ordered if not _join(forest, apart, a, b)]
+    return cut, conflicts
+
+
+def _join(forest: _Forest, apart: dict[int, set[int]], a: int, b: int) -> bool:
+    """Join the sets of a and b unless a negative judgement separates them; say if joined."""
+    root_a, root_b = forest.find(a), forest.find(b)
+    if root_a == root_b:
+        return True
+    if root_b in apart[root_a]:
+        return False
+    root = forest.union(root_a, root_b)
+    other = root_b if root == root_a else root_a
+    merged = apart[root_a] | apart[root_b]
+    apart[root] = merged
+    for node in apart[other]:  # point the other set's rivals at the new root
+        apart[node].discard(other)
+        apart[node].add(root)
+    return True
+
+
+def _name_clusters(ids: Sequence[str], forest: _Forest) -> dict[str, str]:
+    """Name each cluster by its smallest record id and map every record to it."""
+    roots = [forest.find(i) for i in range(len(ids))]
+    smallest: dict[int, str] = {}
+    for record, root in zip(ids, roots, strict=True):
+        current = smallest.get(root)
+        if current is None or record < current:
+            smallest[root] = record
+    return {record: smallest[root] for record, root in zip(ids, roots, strict=True)}
