@@ -23,6 +23,9 @@ class Settings:
     sign_in_limit: int = 5  # failed sign-ins per username or client ...
     sign_in_window_seconds: int = 900  # ... in this window
     upload_max_bytes: int = 50 * 1024 * 1024  # R33: largest file the web intake accepts
+    match_threshold: float = 0.95  # resolution: pairs at or above join (precision first)
+    review_threshold: float = 0.5  # resolution: pairs from here to the match threshold are reviewed
+    resolve_backend: str = "duckdb"  # or "spark" (the optional `spark` extra)
     secure_cookies: bool = True  # False only for plain-http local use (the demo on 127.0.0.1)
 
     @classmethod

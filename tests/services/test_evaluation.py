@@ -50,7 +50,7 @@ def test_intake_stage_scores_stored_and_quarantined_rows(
     assert (broken["precision"], broken["recall"]) == (1.0, 1.0)
     waiting = results["identity_resolution"]
     assert not waiting.available
-    assert "issue 5" in waiting.note
+    assert "linemap resolve" in waiting.note
 
 
 def test_truth_must_be_a_truth_file(uow: UnitOfWork, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from linemap.errors import InvalidInput, MappingError
 from linemap.intake.mapping import load_mapping
 from linemap.services.region import read_json
-from linemap.simulate.metric import Score, set_score
+from linemap.simulate.metric import Score, b_cubed, pairwise, set_score
 from linemap.store.unit_of_work import Transaction, UnitOfWork
 
 Truth = dict[str, Any]
@@ -92,6 +92,29 @@ def _quarantined_keys(tx: Transaction) -> list[str]:
     return keys
 
 
+def _identity_resolution(truth: Truth, tx: Transaction) -> StageResult:
+    """Pairwise and B-cubed scores of the latest run's people against the true identities."""
+    run = tx.resolution.latest_run()
+    if run is None:
+        return StageResult(
+            "identity_resolution", False, note="not scored yet: run `linemap resolve`"
+        )
+    predicted = dict(tx.resolution.iter_subjects(run.id))
+    records: dict[str, str] = truth["records"]
+    return StageResult(
+        "identity_resolution",
+        True,
+        {
+            "run": run.id,
+            "mentions": run.mentions,
+            "people": run.people,
+            "pairwise": _score(pairwise(predicted, records)),
+            "b_cubed": _score(b_cubed(predicted, records)),
+        },
+        note="each record scored by the person it is about (its first person)",
+    )
+
+
 def _waiting(stage: str, needs: str) -> Callable[[Truth, Transaction], StageResult]:
     def result(_truth: Truth, _tx: Transaction) -> StageResult:
         return StageResult(stage, False, note=f"not scored yet: needs {needs}")
@@ -101,7 +124,7 @@ def _waiting(stage: str, needs: str) -> Callable[[Truth, Transaction], StageResu
 
 STAGES: list[Callable[[Truth, Transaction], StageResult]] = [
     _intake,
-    _waiting("identity_resolution", "identity resolution (issue 5)"),
+    _identity_resolution,
     _waiting("organisers", "the network map (issue 6)"),
     _waiting("lines", "the network map (issue 6)"),
     _waiting("cuckooed_addresses", "the network map (issue 6)"),

@@ -6,6 +6,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -219,6 +220,65 @@ search_head = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("record_id", BigInteger, nullable=False),  # every record up to this one is indexed
+)
+
+# Identity resolution (derived, versioned): each run keeps its model, its clusters of person
+# mentions and the candidate pairs a reviewer may judge.
+resolution_run = Table(
+    "resolution_run",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", String(40), nullable=False),
+    Column("finished_at", String(40)),
+    Column("actor", String(120), nullable=False),
+    Column("backend", String(20), nullable=False),
+    Column("model", Text, nullable=False),  # JSON: trained parameters, settings, seed
+    Column("model_digest", String(64), nullable=False),
+    Column("trained_in_run", Integer),  # the run whose model this one reused, if any
+    Column("threshold", Float, nullable=False),
+    Column("mentions", Integer, nullable=False, default=0),
+    Column("people", Integer, nullable=False, default=0),
+)
+
+resolution_member = Table(
+    "resolution_member",
+    metadata,
+    Column("run_id", ForeignKey("resolution_run.id"), primary_key=True),
+    Column("entity_id", String(300), primary_key=True),
+    Column("person_id", String(40), nullable=False),
+    Column("record_id", BigInteger, nullable=False),
+    Column("subject", Boolean, nullable=False),  # the record's first person: whom it is about
+    Index("ix_resolution_member_person", "run_id", "person_id"),
+)
+
+resolution_pair = Table(
+    "resolution_pair",
+    metadata,
+    Column("run_id", ForeignKey("resolution_run.id"), primary_key=True),
+    Column("entity_l", String(300), primary_key=True),
+    Column("entity_r", String(300), primary_key=True),
+    Column("probability", Float, nullable=False),
+    Column("match_weight", Float, nullable=False),
+    Column("involves_child", Boolean, nullable=False),
+    Index("ix_resolution_pair_review", "run_id", "probability"),
+)
+
+# Human judgements on pairs of mentions: first-class, attributed, reasoned, reversible.
+judgement = Table(
+    "judgement",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entity_l", String(300), nullable=False),
+    Column("entity_r", String(300), nullable=False),
+    Column("judgement", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("actor_agency", String(32), nullable=False),
+    Column("made_at", String(40), nullable=False),
+    Column("undone_at", String(40)),
+    Column("undone_by", String(120)),
+    Column("undo_reason", Text),
+    Index("ix_judgement_pair", "entity_l", "entity_r"),
 )
 
 Index("ix_source_record_agency_ref", source_record.c.agency_id, source_record.c.source_ref)

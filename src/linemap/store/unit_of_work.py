@@ -14,6 +14,7 @@ from linemap.store.audit import AuditRepository
 from linemap.store.db import make_engine, take_write_lock
 from linemap.store.directory import DirectoryRepository
 from linemap.store.record import RecordRepository
+from linemap.store.resolution import ResolutionRepository
 from linemap.store.search import SearchRepository
 from linemap.store.session import SessionRepository
 from linemap.store.sharing import SharingRepository
@@ -30,6 +31,7 @@ class Transaction:
     sharing: SharingRepository
     sessions: SessionRepository
     search: SearchRepository
+    resolution: ResolutionRepository
 
 
 class UnitOfWork:
@@ -97,4 +99,5 @@ class UnitOfWork:
             SharingRepository(connection),
             SessionRepository(connection),
             SearchRepository(connection),
+            ResolutionRepository(connection),
         )

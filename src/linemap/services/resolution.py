@@ -1,0 +1,228 @@
+"""Who is who across agencies: resolution runs over everything ingested, and human judgements.
+
+A run reads every Person mention of the current source records (with the postcode and phone the
+same record links to them), scores pairs with the stored model (or trains one, without labels,
+the first time or on `retrain`), clusters them honouring every judgement in force, and stores
+the clusters and the uncertain pairs as a new versioned run. Runs are derived data: recomputed
+from statements and judgements, never edited. A run is a combination (DPA 2018 s.62) and is
+audited as one; so is every judgement and every undo.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from linemap.errors import Forbidden, InvalidInput, NotFound
+from linemap.governance.actor import Actor, parse_choice
+from linemap.governance.audit import AuditEvent
+from linemap.governance.policy import CASEWORK_ROLES
+from linemap.model.vocabulary import AuditOperation, Judgement
+from linemap.resolve.backend import make_backend
+from linemap.resolve.cluster import JudgedPair
+from linemap.resolve.link import link
+from linemap.resolve.model import Model
+from linemap.services.mention import iter_mentions
+from linemap.settings import Settings
+from linemap.store.unit_of_work import Transaction, UnitOfWork
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a resolution run did."""
+
+    run_id: int
+    mentions: int
+    people: int
+    review_pairs: int
+    retrained: bool
+    model_digest: str
+    caveats: tuple[str, ...] = ()
+
+
+def _pair(left: str, right: str) -> tuple[str, str]:
+    return (left, right) if left <= right else (right, left)
+
+
+def _judged(tx: Transaction) -> list[JudgedPair]:
+    return [
+        JudgedPair(j.entity_l, j.entity_r, Judgement(j.judgement))
+        for j in tx.resolution.live_judgements()
+        if j.judgement != Judgement.UNSURE
+    ]
+
+
+def run_resolution(
+    uow: UnitOfWork,
+    settings: Settings,
+    *,
+    retrain: bool = False,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> RunSummary:
+    """Resolve every Person mention into people and store the result as a new run."""
+    say = progress or (lambda _: None)
+    day = today or date.today()
+    say("reading person mentions")
+    with uow.read() as tx:
+        mentions = list(iter_mentions(tx))
+        previous = tx.resolution.latest_run()
+        model = None
+        if previous is not None and not retrain:
+            model = Model.from_json(tx.resolution.model(previous.id))
+        judgements = _judged(tx)
+    if len(mentions) < 2:
+        raise InvalidInput("there are fewer than two person mentions to resolve; ingest first")
+    started = datetime.now(UTC).isoformat()
+    result = link(
+        [m.row() for m in mentions],
+        make_backend(settings.resolve_backend),
+        threshold=settings.match_threshold,
+        pairs_threshold=settings.review_threshold,
+        model=model,
+        judgements=judgements,
+        progress=say,
+    )
+    say("storing the run")
+    children = {m.entity_id for m in mentions if m.is_child(day)}
+    cluster_of = result.clustering.cluster_of
+    with uow.write() as tx:
+        run_id = tx.resolution.add_run(
+            started_at=started,
+            actor=settings.actor,
+            backend=settings.resolve_backend,
+            model=result.model.to_json(),
+            model_digest=result.model.fingerprint,
+            trained_in_run=previous.id if model is not None and previous else None,
+            threshold=settings.match_threshold,
+        )
+        tx.resolution.add_members(
+            [
+                (
+                    run_id,
+                    m.entity_id,
+                    f"P{run_id}-{cluster_of[m.entity_id]}",
+                    m.record_id,
+                    m.subject,
+                )
+                for m in mentions
+            ]
+        )
+        review = [
+            (run_id, *_pair(left, right), p, _weight(p), left in children or right in children)
+            for left, right, p in result.predictions.edges(settings.review_threshold)
+        ]
+        tx.resolution.add_pairs(review)
+        people = len(set(cluster_of.values()))
+        tx.resolution.finish_run(run_id, datetime.now(UTC).isoformat(), len(mentions), people)
+        tx.audit.append(
+            AuditEvent(
+                AuditOperation.COMBINATION,
+                settings.actor,
+                (f"resolution_run:{run_id}",),
+                {
+                    "mentions": len(mentions),
+                    "people": people,
+                    "model": result.model.fingerprint[:16],
+                    "engine": result.model.training.engine,
+                    "retrained": model is None,
+                    "judgements_applied": len(judgements),
+                    "threshold": settings.match_threshold,
+                },
+            )
+        )
+    return RunSummary(
+        run_id,
+        len(mentions),
+        people,
+        len(review),
+        model is None,
+        result.model.fingerprint,
+        result.caveats,
+    )
+
+
+def _weight(p: float) -> float:
+    import math
+
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return math.log2(p / (1 - p))
+
+
+def _require_reviewer(actor: Actor) -> None:
+    if not actor.active or actor.role not in CASEWORK_ROLES:
+        raise Forbidden(f"the {actor.role.value} role does not judge who is who")
+
+
+def judge(uow: UnitOfWork, actor: Actor, left: str, right: str, decision: str, reason: str) -> int:
+    """Record a judgement on two mentions; it holds in every later run until undone."""
+    _require_reviewer(actor)
+    verdict = parse_choice(Judgement, decision, "judgement")
+    if verdict is Judgement.NO_JUDGEMENT:
+        raise InvalidInput("to withdraw a judgement, undo it; 'no judgement' is not a decision")
+    if not reason.strip():
+        raise InvalidInput("give the reason for the judgement")
+    if left == right:
+        raise InvalidInput("a judgement needs two different mentions")
+    a, b = _pair(left, right)
+    now = datetime.now(UTC).isoformat()
+    with uow.write() as tx:
+        run = tx.resolution.latest_run()
+        if run is None or not tx.resolution.members_of_entities(run.id, [a, b]).keys() >= {a, b}:
+            raise NotFound("one of the two mentions is not in the latest resolution run")
+        made = tx.resolution.add_judgement(
+            entity_l=a,
+            entity_r=b,
+            judgement=verdict.value,
+            reason=reason.strip(),
+            actor=actor.username,
+            actor_agency=actor.agency_code,
+            made_at=now,
+        )
+        tx.audit.append(
+            AuditEvent(
+                AuditOperation.COMBINATION,
+                actor.username,
+                (f"entity:{a}", f"entity:{b}"),
+                {"judgement": verdict.value, "judgement_id": made},
+                justification=reason.strip(),
+                actor_agency=actor.agency_code,
+                actor_role=actor.role.value,
+            )
+        )
+    return made
+
+
+def undo(uow: UnitOfWork, actor: Actor, judgement_id: int, reason: str) -> None:
+    """Undo a judgement; the next run clusters as if it had never been made."""
+    _require_reviewer(actor)
+    if not reason.strip():
+        raise InvalidInput("give the reason for undoing the judgement")
+    with uow.write() as tx:
+        row = tx.resolution.undo_judgement(
+            judgement_id, actor.username, datetime.now(UTC).isoformat(), reason.strip()
+        )
+        tx.audit.append(
+            AuditEvent(
+                AuditOperation.COMBINATION,
+                actor.username,
+                (f"entity:{row.entity_l}", f"entity:{row.entity_r}"),
+                {"undo": judgement_id, "judgement": row.judgement},
+                justification=reason.strip(),
+                actor_agency=actor.agency_code,
+                actor_role=actor.role.value,
+            )
+        )
+
+
+def model_json(uow: UnitOfWork) -> str:
+    """Return the latest run's model as JSON (parameters hold no personal data)."""
+    with uow.read() as tx:
+        run = tx.resolution.latest_run()
+        if run is None:
+            raise NotFound("no resolution run yet; run `linemap resolve`")
+        return json.dumps(json.loads(tx.resolution.model(run.id)), indent=2)

@@ -1,0 +1,282 @@
+"""Resolution runs, their people and candidate pairs, and human judgements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, and_, exists, func, insert, select, update
+from sqlalchemy.orm import aliased
+
+from linemap.errors import NotFound
+from linemap.store.db import bulk_insert
+from linemap.store.tables import (
+    agency,
+    judgement,
+    resolution_member,
+    resolution_pair,
+    resolution_run,
+    source_record,
+    statement,
+)
+
+# What resolution reads of each current record: people, and the addresses and phones linked to
+# them in the same record.
+MENTION_SCHEMAS = ("Person", "Address", "Phone", "ResidesAt", "UsesPhone")
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """A resolution run's metadata (its model is read separately)."""
+
+    id: int
+    started_at: str
+    finished_at: str | None
+    actor: str
+    backend: str
+    model_digest: str
+    trained_in_run: int | None
+    threshold: float
+    mentions: int
+    people: int
+
+
+@dataclass(frozen=True)
+class JudgementRow:
+    """A stored judgement."""
+
+    id: int
+    entity_l: str
+    entity_r: str
+    judgement: str
+    reason: str
+    actor: str
+    actor_agency: str
+    made_at: str
+    undone_at: str | None
+
+
+def _run(row: object) -> RunInfo:
+    r = row._mapping  # type: ignore[attr-defined]
+    return RunInfo(*(r[name] for name in RunInfo.__dataclass_fields__))
+
+
+class ResolutionRepository:
+    """Reads and writes resolution runs and judgements."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def iter_mention_statements(self) -> Iterator[tuple[int, str, str, str, str, str]]:
+        """Yield (record id, entity id, schema, prop, value, agency) of current, unerased
+        records, in statement order (so each record's statements arrive together)."""
+        newer = aliased(source_record)
+        rows = self.connection.execute(
+            select(
+                source_record.c.id,
+                agency.c.code,
+                source_record.c.source_ref,
+                statement.c.entity_key,
+                statement.c.schema,
+                statement.c.prop,
+                statement.c.value,
+            )
+            .select_from(source_record)
+            .join(agency, agency.c.id == source_record.c.agency_id)
+            .join(
+                statement,
+                and_(
+                    statement.c.id >= source_record.c.first_statement_id,
+                    statement.c.id
+                    < source_record.c.first_statement_id + source_record.c.statement_count,
+                ),
+            )
+            .where(
+                source_record.c.erased_at.is_(None),
+                ~exists().where(newer.c.supersedes_id == source_record.c.id),
+                statement.c.schema.in_(MENTION_SCHEMAS),
+            )
+            .order_by(statement.c.id)
+            .execution_options(yield_per=20_000)
+        )
+        for r in rows:
+            yield (
+                r.id,
+                f"{r.code}:{r.source_ref}#{r.entity_key}",
+                r.schema,
+                r.prop,
+                r.value,
+                r.code,
+            )
+
+    def add_run(self, **values: object) -> int:
+        """Store a new run and return its id."""
+        return int(
+            self.connection.execute(
+                insert(resolution_run)
+                .values(mentions=0, people=0, **values)
+                .returning(resolution_run.c.id)
+            ).scalar_one()
+        )
+
+    def finish_run(self, run_id: int, finished_at: str, mentions: int, people: int) -> None:
+        """Record that a run completed."""
+        self.connection.execute(
+            update(resolution_run)
+            .where(resolution_run.c.id == run_id)
+            .values(finished_at=finished_at, mentions=mentions, people=people)
+        )
+
+    def add_members(self, rows: Sequence[tuple[int, str, str, int, bool]]) -> None:
+        """Store (run id, entity id, person id, record id, is the record's subject) rows."""
+        bulk_insert(
+            self.connection,
+            "resolution_member",
+            ("run_id", "entity_id", "person_id", "record_id", "subject"),
+            rows,
+        )
+
+    def iter_subjects(self, run_id: int) -> Iterator[tuple[str, str]]:
+        """Yield ("AGENCY:SOURCE_REF", person id) for the subject of every record in a run."""
+        rows = self.connection.execute(
+            select(resolution_member.c.entity_id, resolution_member.c.person_id)
+            .where(resolution_member.c.run_id == run_id, resolution_member.c.subject.is_(True))
+            .execution_options(yield_per=20_000)
+        )
+        for r in rows:
+            yield r.entity_id.rpartition("#")[0], r.person_id
+
+    def add_pairs(self, rows: Sequence[tuple[int, str, str, float, float, bool]]) -> None:
+        """Store candidate pairs (run id, left, right, probability, weight, involves a child)."""
+        bulk_insert(
+            self.connection,
+            "resolution_pair",
+            ("run_id", "entity_l", "entity_r", "probability", "match_weight", "involves_child"),
+            rows,
+        )
+
+    def latest_run(self) -> RunInfo | None:
+        """Return the newest finished run, or None."""
+        row = self.connection.execute(
+            select(*[resolution_run.c[n] for n in RunInfo.__dataclass_fields__])
+            .where(resolution_run.c.finished_at.is_not(None))
+            .order_by(resolution_run.c.id.desc())
+            .limit(1)
+        ).first()
+        return _run(row) if row else None
+
+    def model(self, run_id: int) -> str:
+        """Return a run's model JSON."""
+        found = self.connection.execute(
+            select(resolution_run.c.model).where(resolution_run.c.id == run_id)
+        ).scalar()
+        if found is None:
+            raise NotFound(f"no resolution run {run_id}; run `linemap resolve`")
+        return str(found)
+
+    def person_of(self, run_id: int, entity_id: str) -> str | None:
+        """Return the person an entity belongs to in a run, or None."""
+        found = self.connection.execute(
+            select(resolution_member.c.person_id).where(
+                resolution_member.c.run_id == run_id, resolution_member.c.entity_id == entity_id
+            )
+        ).scalar()
+        return str(found) if found is not None else None
+
+    def members(self, run_id: int, person_id: str) -> list[tuple[str, int]]:
+        """Return (entity id, record id) of every mention of a person in a run."""
+        rows = self.connection.execute(
+            select(resolution_member.c.entity_id, resolution_member.c.record_id)
+            .where(resolution_member.c.run_id == run_id, resolution_member.c.person_id == person_id)
+            .order_by(resolution_member.c.record_id)
+        )
+        return [(r.entity_id, r.record_id) for r in rows]
+
+    def members_of_entities(self, run_id: int, entity_ids: Sequence[str]) -> dict[str, str]:
+        """Return person ids for entities (those not in the run are left out)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(entity_ids), 500):
+            rows = self.connection.execute(
+                select(resolution_member.c.entity_id, resolution_member.c.person_id).where(
+                    resolution_member.c.run_id == run_id,
+                    resolution_member.c.entity_id.in_(list(entity_ids[start : start + 500])),
+                )
+            )
+            found.update({r.entity_id: r.person_id for r in rows})
+        return found
+
+    def review_pairs(
+        self, run_id: int, low: float, high: float, judged: set[tuple[str, str]], limit: int
+    ) -> list[tuple[str, str, float, float, bool]]:
+        """Return unjudged uncertain pairs, those involving children first, most uncertain first."""
+        rows = self.connection.execute(
+            select(resolution_pair)
+            .where(
+                resolution_pair.c.run_id == run_id,
+                resolution_pair.c.probability >= low,
+                resolution_pair.c.probability < high,
+            )
+            .order_by(
+                resolution_pair.c.involves_child.desc(),
+                func.abs(resolution_pair.c.probability - 0.5),
+            )
+            .limit(limit + len(judged))
+        )
+        out = []
+        for r in rows:
+            if (r.entity_l, r.entity_r) in judged:
+                continue
+            out.append(
+                (r.entity_l, r.entity_r, r.probability, r.match_weight, bool(r.involves_child))
+            )
+            if len(out) >= limit:
+                break
+        return out
+
+    def pair(self, run_id: int, left: str, right: str) -> tuple[float, float] | None:
+        """Return (probability, weight) of a stored candidate pair, or None."""
+        row = self.connection.execute(
+            select(resolution_pair.c.probability, resolution_pair.c.match_weight).where(
+                resolution_pair.c.run_id == run_id,
+                resolution_pair.c.entity_l == left,
+                resolution_pair.c.entity_r == right,
+            )
+        ).first()
+        return (row.probability, row.match_weight) if row else None
+
+    def add_judgement(self, **values: object) -> int:
+        """Store a judgement and return its id."""
+        return int(
+            self.connection.execute(
+                insert(judgement).values(**values).returning(judgement.c.id)
+            ).scalar_one()
+        )
+
+    def undo_judgement(self, judgement_id: int, by: str, at: str, reason: str) -> JudgementRow:
+        """Mark a judgement undone; raise NotFound if there is no such live judgement."""
+        done = self.connection.execute(
+            update(judgement)
+            .where(judgement.c.id == judgement_id, judgement.c.undone_at.is_(None))
+            .values(undone_at=at, undone_by=by, undo_reason=reason)
+        ).rowcount
+        if not done:
+            raise NotFound(f"no judgement {judgement_id} in force; see the judgement list")
+        return self.get_judgement(judgement_id)
+
+    def get_judgement(self, judgement_id: int) -> JudgementRow:
+        """Return one judgement or raise NotFound."""
+        row = self.connection.execute(
+            select(judgement).where(judgement.c.id == judgement_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"no judgement {judgement_id}")
+        return JudgementRow(*(row._mapping[n] for n in JudgementRow.__dataclass_fields__))
+
+    def live_judgements(self) -> list[JudgementRow]:
+        """Return the judgements in force (not undone), oldest first."""
+        rows = self.connection.execute(
+            select(judgement).where(judgement.c.undone_at.is_(None)).order_by(judgement.c.id)
+        )
+        return [
+            JudgementRow(*(r._mapping[n] for n in JudgementRow.__dataclass_fields__)) for r in rows
+        ]
