@@ -114,7 +114,7 @@ def main_demo(serve: bool) -> None:
     print("  Try: kent.social.worker searches 'Jordan'; coast.caseworker sees only who to ask.")
     if serve:
         print(f"\nWorkspace: http://{HOST}:{PORT}/   (Ctrl-C stops it)", flush=True)
-        linemap("serve", "--host", HOST, "--port", str(PORT), "--insecure-cookies")
+        linemap("serve", "--host", HOST, "--port", str(PORT))
 
 
 if __name__ == "__main__":

@@ -176,9 +176,12 @@ def test_sign_out_ends_the_session(page: Page) -> None:
     assert [(c["name"], c["secure"], c["httpOnly"], c["sameSite"]) for c in cookies] == [
         ("__Host-linemap", True, True, "Strict")
     ]
+    page.get_by_role("link", name="Search").click()  # a boosted page: nothing may stay behind
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Search")
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     assert page.context.cookies() == []
+    assert page.evaluate("window.localStorage.length + window.sessionStorage.length") == 0
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/sign-in\?next=/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")

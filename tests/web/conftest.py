@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from linemap.services import directory, intake, search, sharing
+from linemap.services.mention import iter_mentions
 from linemap.settings import Settings
 from linemap.store.unit_of_work import UnitOfWork
 from tests.services.conftest import register_row, write_csv
@@ -82,7 +84,40 @@ def seed_workspace(database_url: str, folder: Path) -> None:
         start=date(2026, 1, 1),
         end=date(2026, 12, 31),
     )
+    seed_resolution(uow)
     uow.dispose()
+
+
+EXPLANATION = {
+    "prior": -9.5,
+    "factors": [
+        ["forename", "forename", "exact", 6.1],
+        ["surname", "surname", "Jaro-Winkler >= 0.8", 2.3],
+        ["dob", "date of birth", "born within a year", -1.2],
+    ],
+}
+
+
+def seed_resolution(uow: UnitOfWork) -> tuple[str, str]:
+    """Store a resolution run in which the two person mentions are an uncertain pair."""
+    with uow.write() as tx:
+        mentions = sorted(iter_mentions(tx), key=lambda m: m.record_id)[:2]
+        run = tx.resolution.add_run(
+            started_at="2026-11-26T09:00:00+00:00",
+            actor="setup",
+            backend="duckdb",
+            model="{}",
+            model_digest="0" * 64,
+            trained_in_run=None,
+            threshold=0.95,
+        )
+        tx.resolution.add_members(
+            [(run, m.entity_id, f"P{run}-{m.entity_id}", m.record_id, True) for m in mentions]
+        )
+        left, right = sorted(m.entity_id for m in mentions)
+        tx.resolution.add_pairs([(run, left, right, 0.7, 1.22, True, json.dumps(EXPLANATION))])
+        tx.resolution.finish_run(run, "2026-11-26T09:00:01+00:00", 2, 2)
+    return left, right
 
 
 @pytest.fixture

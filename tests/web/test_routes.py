@@ -12,7 +12,7 @@ from linemap.store.unit_of_work import UnitOfWork
 from linemap.web.app import create_app, route_table
 
 Client = Callable[[str | None], TestClient]
-KINDS = {"none", "consultation", "collection", "alteration", "disclosure"}
+KINDS = {"none", "consultation", "collection", "alteration", "disclosure", "combination"}
 
 
 def _consultations(settings: Settings, operation: str = "consultation") -> list[tuple[str, ...]]:
@@ -59,6 +59,8 @@ def test_each_consultation_route_writes_one_event_per_record_touched(
         ("/records/{record_id}", "GET"): ("housing.officer", f"/records/{record}", {}, 1),
         ("/api/v1/audit", "GET"): ("pol.auditor", "/api/v1/audit", {}, 1),
         ("/audit", "GET"): ("pol.auditor", "/audit", {}, 1),
+        ("/api/v1/review", "GET"): ("csc.worker", "/api/v1/review", {}, 2),
+        ("/review", "GET"): ("pol.analyst", "/review", {}, 2),
     }
     app = create_app(app_settings)
     consultation_routes = {

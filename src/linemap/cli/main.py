@@ -9,7 +9,18 @@ from typing import Annotated
 import typer
 
 from linemap import bootstrap
-from linemap.cli import agency, audit, evaluate, ingest, link, mapping, serve, sharing, simulate
+from linemap.cli import (
+    agency,
+    audit,
+    evaluate,
+    ingest,
+    link,
+    mapping,
+    resolve,
+    serve,
+    sharing,
+    simulate,
+)
 from linemap.cli.common import State, console, fail
 from linemap.errors import LinemapError
 from linemap.services import database
@@ -33,6 +44,7 @@ app.command("simulate")(simulate.simulate)
 app.command("evaluate")(evaluate.evaluate)
 app.command("serve")(serve.serve)
 app.command("link")(link.link)
+app.command("resolve")(resolve.resolve)
 
 
 @app.callback()

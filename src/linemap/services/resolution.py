@@ -15,10 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from linemap.errors import Forbidden, InvalidInput, NotFound
-from linemap.governance.actor import Actor, parse_choice
+from linemap.errors import InvalidInput, NotFound
 from linemap.governance.audit import AuditEvent
-from linemap.governance.policy import CASEWORK_ROLES
 from linemap.model.vocabulary import AuditOperation, Judgement
 from linemap.resolve.backend import make_backend
 from linemap.resolve.cluster import JudgedPair
@@ -42,6 +40,18 @@ class RunSummary:
     retrained: bool
     model_digest: str
     caveats: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        """Return the summary as plain JSON values."""
+        return {
+            "run": self.run_id,
+            "mentions": self.mentions,
+            "people": self.people,
+            "review_pairs": self.review_pairs,
+            "retrained": self.retrained,
+            "model": self.model_digest,
+            "caveats": list(self.caveats),
+        }
 
 
 def _pair(left: str, right: str) -> tuple[str, str]:
@@ -113,7 +123,14 @@ def run_resolution(
             ]
         )
         review = [
-            (run_id, *_pair(left, right), p, _weight(p), left in children or right in children)
+            (
+                run_id,
+                *_pair(left, right),
+                p,
+                _weight(p),
+                left in children or right in children,
+                None,
+            )
             for left, right, p in result.predictions.edges(settings.review_threshold)
         ]
         tx.resolution.add_pairs(review)
@@ -151,72 +168,6 @@ def _weight(p: float) -> float:
 
     p = min(max(p, 1e-12), 1 - 1e-12)
     return math.log2(p / (1 - p))
-
-
-def _require_reviewer(actor: Actor) -> None:
-    if not actor.active or actor.role not in CASEWORK_ROLES:
-        raise Forbidden(f"the {actor.role.value} role does not judge who is who")
-
-
-def judge(uow: UnitOfWork, actor: Actor, left: str, right: str, decision: str, reason: str) -> int:
-    """Record a judgement on two mentions; it holds in every later run until undone."""
-    _require_reviewer(actor)
-    verdict = parse_choice(Judgement, decision, "judgement")
-    if verdict is Judgement.NO_JUDGEMENT:
-        raise InvalidInput("to withdraw a judgement, undo it; 'no judgement' is not a decision")
-    if not reason.strip():
-        raise InvalidInput("give the reason for the judgement")
-    if left == right:
-        raise InvalidInput("a judgement needs two different mentions")
-    a, b = _pair(left, right)
-    now = datetime.now(UTC).isoformat()
-    with uow.write() as tx:
-        run = tx.resolution.latest_run()
-        if run is None or not tx.resolution.members_of_entities(run.id, [a, b]).keys() >= {a, b}:
-            raise NotFound("one of the two mentions is not in the latest resolution run")
-        made = tx.resolution.add_judgement(
-            entity_l=a,
-            entity_r=b,
-            judgement=verdict.value,
-            reason=reason.strip(),
-            actor=actor.username,
-            actor_agency=actor.agency_code,
-            made_at=now,
-        )
-        tx.audit.append(
-            AuditEvent(
-                AuditOperation.COMBINATION,
-                actor.username,
-                (f"entity:{a}", f"entity:{b}"),
-                {"judgement": verdict.value, "judgement_id": made},
-                justification=reason.strip(),
-                actor_agency=actor.agency_code,
-                actor_role=actor.role.value,
-            )
-        )
-    return made
-
-
-def undo(uow: UnitOfWork, actor: Actor, judgement_id: int, reason: str) -> None:
-    """Undo a judgement; the next run clusters as if it had never been made."""
-    _require_reviewer(actor)
-    if not reason.strip():
-        raise InvalidInput("give the reason for undoing the judgement")
-    with uow.write() as tx:
-        row = tx.resolution.undo_judgement(
-            judgement_id, actor.username, datetime.now(UTC).isoformat(), reason.strip()
-        )
-        tx.audit.append(
-            AuditEvent(
-                AuditOperation.COMBINATION,
-                actor.username,
-                (f"entity:{row.entity_l}", f"entity:{row.entity_r}"),
-                {"undo": judgement_id, "judgement": row.judgement},
-                justification=reason.strip(),
-                actor_agency=actor.agency_code,
-                actor_role=actor.role.value,
-            )
-        )
 
 
 def model_json(uow: UnitOfWork) -> str:

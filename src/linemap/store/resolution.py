@@ -56,6 +56,20 @@ class JudgementRow:
     undone_at: str | None
 
 
+@dataclass(frozen=True)
+class ReviewPair:
+    """An uncertain pair of mentions waiting for a reviewer, with its stored explanation."""
+
+    entity_l: str
+    entity_r: str
+    record_l: int
+    record_r: int
+    probability: float
+    match_weight: float
+    involves_child: bool
+    explanation: str | None
+
+
 def _run(row: object) -> RunInfo:
     r = row._mapping  # type: ignore[attr-defined]
     return RunInfo(*(r[name] for name in RunInfo.__dataclass_fields__))
@@ -146,12 +160,23 @@ class ResolutionRepository:
         for r in rows:
             yield r.entity_id.rpartition("#")[0], r.person_id
 
-    def add_pairs(self, rows: Sequence[tuple[int, str, str, float, float, bool]]) -> None:
-        """Store candidate pairs (run id, left, right, probability, weight, involves a child)."""
+    def add_pairs(
+        self, rows: Sequence[tuple[int, str, str, float, float, bool, str | None]]
+    ) -> None:
+        """Store candidate pairs (run id, left, right, probability, weight, involves a child,
+        explanation JSON or None)."""
         bulk_insert(
             self.connection,
             "resolution_pair",
-            ("run_id", "entity_l", "entity_r", "probability", "match_weight", "involves_child"),
+            (
+                "run_id",
+                "entity_l",
+                "entity_r",
+                "probability",
+                "match_weight",
+                "involves_child",
+                "explanation",
+            ),
             rows,
         )
 
@@ -206,32 +231,94 @@ class ResolutionRepository:
         return found
 
     def review_pairs(
-        self, run_id: int, low: float, high: float, judged: set[tuple[str, str]], limit: int
-    ) -> list[tuple[str, str, float, float, bool]]:
-        """Return unjudged uncertain pairs, those involving children first, most uncertain first."""
+        self, run_id: int, high: float, limit: int, offset: int = 0
+    ) -> list[ReviewPair]:
+        """Return a window of a run's uncertain pairs whose mentions ended in different people
+        (children first, then the most uncertain first)."""
+        left, right = aliased(resolution_member), aliased(resolution_member)
         rows = self.connection.execute(
-            select(resolution_pair)
+            select(
+                resolution_pair,
+                left.c.record_id.label("record_l"),
+                right.c.record_id.label("record_r"),
+            )
+            .join(
+                left, and_(left.c.run_id == run_id, left.c.entity_id == resolution_pair.c.entity_l)
+            )
+            .join(
+                right,
+                and_(right.c.run_id == run_id, right.c.entity_id == resolution_pair.c.entity_r),
+            )
             .where(
                 resolution_pair.c.run_id == run_id,
-                resolution_pair.c.probability >= low,
                 resolution_pair.c.probability < high,
+                left.c.person_id != right.c.person_id,
             )
             .order_by(
                 resolution_pair.c.involves_child.desc(),
                 func.abs(resolution_pair.c.probability - 0.5),
+                resolution_pair.c.entity_l,
+                resolution_pair.c.entity_r,
             )
-            .limit(limit + len(judged))
+            .offset(offset)
+            .limit(limit)
         )
-        out = []
-        for r in rows:
-            if (r.entity_l, r.entity_r) in judged:
-                continue
-            out.append(
-                (r.entity_l, r.entity_r, r.probability, r.match_weight, bool(r.involves_child))
+        return [
+            ReviewPair(
+                r.entity_l,
+                r.entity_r,
+                r.record_l,
+                r.record_r,
+                r.probability,
+                r.match_weight,
+                bool(r.involves_child),
+                r.explanation,
             )
-            if len(out) >= limit:
-                break
-        return out
+            for r in rows
+        ]
+
+    def count_review_pairs(self, run_id: int, high: float, *, unjudged: bool = False) -> int:
+        """Return how many uncertain pairs of a run ended in different people (only those
+        without a judgement in force, with `unjudged`)."""
+        left, right = aliased(resolution_member), aliased(resolution_member)
+        query = (
+            select(func.count())
+            .select_from(resolution_pair)
+            .join(
+                left, and_(left.c.run_id == run_id, left.c.entity_id == resolution_pair.c.entity_l)
+            )
+            .join(
+                right,
+                and_(right.c.run_id == run_id, right.c.entity_id == resolution_pair.c.entity_r),
+            )
+            .where(
+                resolution_pair.c.run_id == run_id,
+                resolution_pair.c.probability < high,
+                left.c.person_id != right.c.person_id,
+            )
+        )
+        if unjudged:
+            query = query.where(
+                ~exists().where(
+                    judgement.c.entity_l == resolution_pair.c.entity_l,
+                    judgement.c.entity_r == resolution_pair.c.entity_r,
+                    judgement.c.undone_at.is_(None),
+                )
+            )
+        return int(self.connection.execute(query).scalar_one())
+
+    def records_of_entities(self, run_id: int, entity_ids: Sequence[str]) -> dict[str, int]:
+        """Return the record id of each entity in a run (those not in the run are left out)."""
+        found: dict[str, int] = {}
+        for start in range(0, len(entity_ids), 500):
+            rows = self.connection.execute(
+                select(resolution_member.c.entity_id, resolution_member.c.record_id).where(
+                    resolution_member.c.run_id == run_id,
+                    resolution_member.c.entity_id.in_(list(entity_ids[start : start + 500])),
+                )
+            )
+            found.update({r.entity_id: r.record_id for r in rows})
+        return found
 
     def pair(self, run_id: int, left: str, right: str) -> tuple[float, float] | None:
         """Return (probability, weight) of a stored candidate pair, or None."""

@@ -260,6 +260,7 @@ resolution_pair = Table(
     Column("probability", Float, nullable=False),
     Column("match_weight", Float, nullable=False),
     Column("involves_child", Boolean, nullable=False),
+    Column("explanation", Text),  # JSON: prior weight and each comparison's level and weight
     Index("ix_resolution_pair_review", "run_id", "probability"),
 )
 

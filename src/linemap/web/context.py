@@ -74,7 +74,8 @@ def set_session_cookie(ws: Workspace, response: Response, made: SignedIn) -> Non
 
 
 def clear_session_cookie(ws: Workspace, response: Response) -> None:
-    """Remove the session cookie."""
+    """Remove the session cookie, and whatever the browser stored for the site or cached."""
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     response.delete_cookie(
         ws.cookie, path="/", secure=ws.settings.secure_cookies, httponly=True, samesite="strict"
     )

@@ -17,10 +17,10 @@ from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from linemap.errors import InvalidInput, LinemapError
-from linemap.governance.policy import SHAREABLE_TLP, may_administer, may_audit
+from linemap.governance.policy import CASEWORK_ROLES, SHAREABLE_TLP, may_administer, may_audit
 from linemap.intake.mapping import template_names
 from linemap.model.vocabulary import AgencyKind, Role
-from linemap.services import audit, casework, directory, session, sharing, workspace
+from linemap.services import audit, casework, directory, review, session, sharing, workspace
 from linemap.web.context import (
     Signed,
     check_csrf,
@@ -54,6 +54,7 @@ def render(
         "csrf": signed.csrf_token if signed else "",
         "may_audit": bool(actor and may_audit(actor, None)),
         "may_administer": bool(actor and may_administer(actor)),
+        "may_review": bool(actor and actor.active and actor.role in CASEWORK_ROLES),
         "quote": lambda text: quote(text, safe=""),
         **values,
     }
@@ -108,7 +109,8 @@ def sign_out(request: Request, signed: Session, csrf_token: Csrf) -> Response:
 def dashboard(request: Request, signed: Session) -> HTMLResponse:
     ws = get_workspace(request)
     batches = workspace.recent_batches(ws.uow, signed.actor)
-    return render(request, "dashboard.html", signed, batches=batches)
+    waiting = review.waiting(ws.uow, signed.actor)
+    return render(request, "dashboard.html", signed, batches=batches, waiting=waiting)
 
 
 @router.get("/search", openapi_extra=audited("consultation"))

@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("probability", sa.Float, nullable=False),
         sa.Column("match_weight", sa.Float, nullable=False),
         sa.Column("involves_child", sa.Boolean, nullable=False),
+        sa.Column("explanation", sa.Text),
     )
     op.create_index("ix_resolution_pair_review", "resolution_pair", ["run_id", "probability"])
     op.create_table(
