@@ -7,7 +7,14 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linemap.governance.audit import GENESIS_HASH, AuditEvent, ChainedEvent, chain, verify
+from linemap.governance.audit import (
+    GENESIS_HASH,
+    AuditEvent,
+    ChainedEvent,
+    chain,
+    extend,
+    verify,
+)
 from linemap.model.vocabulary import AuditOperation
 
 
@@ -65,3 +72,16 @@ def test_any_swap_is_found(n: int, data: st.DataObject) -> None:
     i = data.draw(st.integers(0, n - 2))
     events[i], events[i + 1] = events[i + 1], events[i]
     assert not verify(events, head).intact
+
+
+@given(st.integers(min_value=0, max_value=8), st.integers(min_value=1, max_value=8))
+def test_extending_at_once_links_exactly_as_chaining_one_by_one(before: int, added: int) -> None:
+    whole = _build(before + added)
+    head = _head(whole[:before]) if before else None
+    extended = extend(head, [item.event for item in whole[before:]])
+    assert extended == whole[before:]
+    assert verify(whole[:before] + extended, _head(extended)).intact
+
+
+def test_extending_by_nothing_adds_nothing() -> None:
+    assert extend(None, []) == []

@@ -236,3 +236,22 @@ def test_export_is_a_watermarked_disclosure_and_c_or_red_never_leave(
                 lawful_basis="z",
                 now=now,
             )
+
+
+def test_a_search_shows_at_most_max_hits_logs_only_those_and_says_more_matched(
+    region: UnitOfWork, settings: Settings, tmp_path: Path
+) -> None:
+    more = [register_row(f"Q{n}", phone="") for n in range(casework.MAX_HITS + 10)]
+    intake.ingest(
+        region, settings, write_csv(tmp_path / "more.csv", more), "KENTPOL", "person-register"
+    )
+    search.refresh_index(region)
+    before = len(_consultations(region))
+    result = casework.search(region, _actor("KENTPOL", Role.ANALYST), "Jordan", None, TODAY)
+    assert result.truncated
+    assert len(result.hits) == casework.MAX_HITS
+    assert {h.first("forename") for h in result.hits} == {"jordan"}
+    shown = [h.record_id for h in result.hits]
+    assert shown == [1, *range(4, 4 + casework.MAX_HITS - 1)]  # P1, then Q0... in record order
+    events = _consultations(region)[before:]
+    assert events == [((f"record:{r}",), "success") for r in shown]

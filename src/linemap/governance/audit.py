@@ -67,6 +67,22 @@ def chain(seq: int, event: AuditEvent, prev_hash: str) -> ChainedEvent:
     return ChainedEvent(seq, event, prev_hash, digest)
 
 
+def extend(head: tuple[int, str] | None, events: Iterable[AuditEvent]) -> list[ChainedEvent]:
+    """Chain `events` one after another after `head` (seq, hash); None starts a new chain.
+
+    The same links as chaining each after the one before: appending several events at once
+    verifies exactly as appending them one by one.
+    """
+    seq, prev = head if head else (0, GENESIS_HASH)
+    chained = []
+    for event in events:
+        seq += 1
+        item = chain(seq, event, prev)
+        chained.append(item)
+        prev = item.hash
+    return chained
+
+
 @dataclass(frozen=True)
 class Verification:
     """Outcome of verifying a chain: intact, or the first bad event and what is wrong."""

@@ -10,166 +10,41 @@ disclosure).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 
 from linemap.errors import Forbidden, InvalidInput, LinemapError, NotFound
-from linemap.governance.actor import Actor, Agency
+from linemap.governance.actor import Actor
 from linemap.governance.audit import AuditEvent
-from linemap.governance.policy import (
-    Decision,
-    Isa,
-    Marking,
-    Operation,
-    Recipient,
-    decide,
-    field_visible,
-    grading_visible,
-    recipient,
-)
+from linemap.governance.policy import Decision, Marking, Operation, decide
 from linemap.intake.term import parse_query
-from linemap.model.schema import get_schema
 from linemap.model.statement import Statement
-from linemap.model.vocabulary import AuditOperation, HandlingCode, Tlp
+from linemap.model.vocabulary import AuditOperation
+from linemap.services import consultation, person
 from linemap.services.search import find
 from linemap.services.view import (
-    ChronologyEntry,
     Disclosure,
     Discovery,
     Entity,
     Profile,
     RecordView,
     SearchResult,
-    Shown,
 )
+from linemap.store.search import Hit
 from linemap.store.unit_of_work import Transaction, UnitOfWork
 
 MAX_HITS = 50
 _T = TypeVar("_T")
 
-
-@dataclass
-class _Context:
-    """What every read needs: the reader, their agency, the agreements and the day."""
-
-    actor: Actor
-    agency: Agency
-    agencies: dict[str, Agency]
-    isas: list[Isa]
-    today: date
-    purpose: str | None
-    withheld: int = field(default=0)
-    events: list[AuditEvent] = field(default_factory=list)
-
-
-def _context(tx: Transaction, actor: Actor, purpose: str | None, today: date) -> _Context:
-    agencies = {a.code: a for a in tx.directory.list_agencies()}
-    return _Context(
-        actor, agencies[actor.agency_code], agencies, tx.sharing.list_isas(), today, purpose
-    )
-
-
-def _decide(
-    ctx: _Context, tx: Transaction, record_ids: Iterable[int]
-) -> dict[int, tuple[Marking, Decision]]:
-    out = {}
-    for record_id, (kind, keys) in tx.records.markings(sorted(set(record_ids))).items():
-        info = tx.records.get_record(record_id)
-        marking = Marking.combine(
-            info.agency_code, kind, ((Tlp(k[5]), HandlingCode(k[2]), k[3]) for k in keys)
-        )
-        out[record_id] = (marking, decide(ctx.actor, Operation.READ, marking, ctx.isas, ctx.today))
-    return out
-
-
-def _consulted(ctx: _Context, record_id: int, view: str, shown: bool, isa: str | None) -> None:
-    """DPA 2018 s.62: a consultation is logged, with its justification where one was given."""
-    detail: dict[str, object] = {"view": view, "disclosed": shown}
-    if isa:
-        detail["isa"] = isa
-    ctx.events.append(
-        AuditEvent(
-            AuditOperation.CONSULTATION,
-            ctx.actor.username,
-            (f"record:{record_id}",),
-            detail,
-            justification=ctx.purpose,
-            actor_agency=ctx.actor.agency_code,
-            actor_role=ctx.actor.role.value,
-            outcome="success" if shown else "withheld",
-        )
-    )
-
-
-def _log(uow: UnitOfWork, ctx: _Context) -> None:
-    """Commit the consultation events of a read before anything is shown or refused.
-
-    The data is read without the write lock; only the appends to the audit chain take it, so
-    readers do not queue behind each other. Nothing is returned unless the log committed.
-    """
-    with uow.write() as tx:
-        for event in ctx.events:
-            tx.audit.append(event)
-
-
-def _grading(statement: Statement) -> str | None:
-    q = statement.qualifier
-    if q.source_evaluation and q.intelligence_assessment:
-        return f"{q.source_evaluation}{q.intelligence_assessment}{q.handling_code}"
-    if q.legacy_grading:
-        return f"{q.legacy_grading} (5x5x5 as recorded)"
-    return None
-
-
-def _entities(ctx: _Context, statements: list[Statement]) -> list[Entity]:
-    """Group a record's statements into entities, minimised for the reader."""
-    grouped: dict[str, list[Statement]] = defaultdict(list)
-    for s in statements:
-        grouped[s.entity_id].append(s)
-    out = []
-    for entity_id, items in grouped.items():
-        to = recipient(ctx.actor, ctx.agency.kind, items[0].agency)
-        schema = get_schema(items[0].schema)
-        props: dict[str, list[Shown]] = defaultdict(list)
-        for s in items:
-            if not field_visible(to, s.prop, s.qualifier.subject_category):
-                ctx.withheld += 1
-                continue
-            props[s.prop].append(_shown(s, schema.properties[s.prop].label, to))
-        if props:
-            out.append(
-                Entity(
-                    entity_id,
-                    schema.name,
-                    schema.label,
-                    items[0].source_record_id,
-                    items[0].agency,
-                    dict(props),
-                )
-            )
-    return out
-
-
-def _shown(s: Statement, label: str, to: Recipient) -> Shown:
-    q = s.qualifier
-    graded = grading_visible(to)
-    return Shown(
-        s.prop,
-        label,
-        s.value,
-        s.original_value,
-        s.agency,
-        s.recorded_at,
-        _grading(s) if graded else None,
-        q.handling_code,
-        q.handling_conditions,
-        q.tlp,
-        q.subject_category,
-        q.basis,
-        q.review_by,
-    )
+# What every read shares lives in services/consultation.py; these names are the ones the
+# identity review (services/review.py) reads through.
+_Context = consultation.Context
+_context = consultation.load_context
+_decide = consultation.decide_records
+_consulted = consultation.consulted
+_entities = consultation.entities
+_log = consultation.log
+_reads_casework = consultation.reads_casework
 
 
 def search(
@@ -185,22 +60,15 @@ def search(
             raise Forbidden(f"the {actor.role.value} role does not search personal data")
         found, truncated = find(tx.search, query)
         decisions = _decide(ctx, tx, (r for _, r in found))
-        hits: list[Entity] = []
         hidden: dict[str, set[int]] = defaultdict(set)
-        entities: dict[int, dict[str, Entity]] = {}
-        for entity_id, record_id in found:
+        for _, record_id in found:
             marking, decision = decisions[record_id]
             if not decision.allowed:
                 hidden[marking.agency].add(record_id)
-            elif len(hits) >= MAX_HITS:
-                truncated = True
-            else:
-                if record_id not in entities:
-                    statements = tx.records.statements(record_id)
-                    entities[record_id] = {e.id: e for e in _entities(ctx, statements)}
-                if (entity := entities[record_id].get(entity_id)) is not None:
-                    hits.append(entity)
-        for record_id in sorted(entities):  # one event per record shown ...
+        allowed = [(e, r) for e, r in found if decisions[r][1].allowed]
+        hits, shown, more = _hits(ctx, tx, allowed)
+        truncated |= more
+        for record_id in sorted(shown):  # one event per record shown ...
             _consulted(ctx, record_id, "search", True, decisions[record_id][1].isa)
         for record_id in sorted(set().union(*hidden.values())):  # ... or withheld
             _consulted(ctx, record_id, "search", False, None)
@@ -212,9 +80,37 @@ def search(
     return SearchResult(hits, discoveries, truncated)
 
 
-def _reads_casework(ctx: _Context) -> bool:
-    probe = Marking(ctx.actor.agency_code, "", Tlp.CLEAR, HandlingCode.P)
-    return decide(ctx.actor, Operation.READ, probe, [], ctx.today).allowed
+def _hits(
+    ctx: _Context, tx: Transaction, allowed: list[Hit]
+) -> tuple[list[Entity], list[int], bool]:
+    """Return the first MAX_HITS entities the reader may see, the records they come from, and
+    whether more were allowed.
+
+    Statements are read a batch of records at a time (as many as could still give a hit), not
+    one query per record, and only those of the entities hit; only records whose hits were
+    reached count as shown.
+    """
+    hit_in: dict[int, set[str]] = defaultdict(set)
+    for entity_id, record_id in allowed:
+        hit_in[record_id].add(entity_id)
+    order = list(hit_in)
+    position = {record_id: i for i, record_id in enumerate(order)}
+    statements: dict[int, list[Statement]] = {}
+    entities: dict[int, dict[str, Entity]] = {}
+    hits: list[Entity] = []
+    for entity_id, record_id in allowed:
+        if len(hits) >= MAX_HITS:
+            return hits, list(entities), True
+        if record_id not in statements:
+            at = position[record_id]
+            batch = order[at : at + MAX_HITS - len(hits)]
+            wanted = set().union(*(hit_in[r] for r in batch))
+            statements.update(tx.records.statements_of(batch, wanted))
+        if record_id not in entities:
+            entities[record_id] = {e.id: e for e in _entities(ctx, statements[record_id])}
+        if (entity := entities[record_id].get(entity_id)) is not None:
+            hits.append(entity)
+    return hits, list(entities), False
 
 
 def _open(
@@ -312,8 +208,7 @@ def export_record(
     with uow.write() as tx:
         ctx = _context(tx, actor, purpose, now.date())
         opened = _open(ctx, tx, record_id)
-        for refused in ctx.events:  # an attempt refused by the read policy is logged as such
-            tx.audit.append(refused)
+        tx.audit.append_all(ctx.events)  # an attempt refused by the read policy is logged
         if isinstance(opened, LinemapError):
             refusal = opened
         else:
@@ -362,46 +257,14 @@ def profile(
         result: Profile | LinemapError = (
             opened
             if isinstance(opened, LinemapError)
-            else (_profile(ctx, tx, entity_id, record_id, opened[1]))
+            else (_profile(ctx, tx, entity_id, record_id))
         )
     return _logged(uow, ctx, result)
 
 
-def _profile(
-    ctx: _Context, tx: Transaction, entity_id: str, record_id: int, decision: Decision
-) -> Profile:
-    """Build a person's profile from a record the reader may open, and log it."""
-    entities = {e.id: e for e in _entities(ctx, tx.records.statements(record_id))}
-    person = entities.get(entity_id)
-    if person is None or person.schema != "Person":
+def _profile(ctx: _Context, tx: Transaction, entity_id: str, record_id: int) -> Profile:
+    """Build a person's profile across the records resolution joined, as the reader may see it."""
+    made = person.assemble(ctx, tx, entity_id, record_id)
+    if made is None:
         raise NotFound(f"no person with id {entity_id}; search again")
-    linked, chronology = _links(entity_id, entities)
-    _consulted(ctx, record_id, "profile", True, decision.isa)
-    return Profile(person, linked, chronology, decision.conditions, decision.isa, ctx.withheld)
-
-
-def _links(
-    entity_id: str, entities: dict[str, Entity]
-) -> tuple[list[tuple[str, Entity]], list[ChronologyEntry]]:
-    """Return what the relationships in view link to the person, and their events by date."""
-    linked: list[tuple[str, Entity]] = []
-    events: list[ChronologyEntry] = []
-    for rel in entities.values():
-        schema = get_schema(rel.schema)
-        if not schema.is_relationship:
-            continue
-        ends = [rel.first(p.name) for p in schema.ends]
-        if entity_id not in ends:
-            continue
-        for other in ends:
-            target = entities.get(other) if other and other != entity_id else None
-            if target is None:
-                continue
-            if target.schema == "Event":
-                events.append(
-                    ChronologyEntry(target, target.first("date") or target.first("start"))
-                )
-            else:
-                linked.append((schema.label, target))
-    events.sort(key=lambda e: e.day or "")
-    return linked, events
+    return made

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from linemap.intake.term import INDEXED, Query, make_terms, sound
-from linemap.store.search import MAX_MATCHES, SearchRepository
+from linemap.store.search import Hit, Part, SearchRepository, Term, tidy
 from linemap.store.unit_of_work import UnitOfWork
 
 STEP_RECORDS = 50_000
-Hit = tuple[str, int]  # (entity id, source record id)
+# A search matching more people than this is too broad to show: the caller is told to narrow it.
+MAX_MATCHES = 5_000
 
 
 def refresh_index(uow: UnitOfWork, progress: Callable[[int, int], None] | None = None) -> int:
@@ -42,6 +43,8 @@ def refresh_index(uow: UnitOfWork, progress: Callable[[int, int], None] | None =
         done = until
         if progress:
             progress(done - start, last - start)
+    if last > start:
+        tidy(uow.engine)
     return last - start
 
 
@@ -49,25 +52,20 @@ def find(search: SearchRepository, query: Query) -> tuple[list[Hit], bool]:
     """Return (entity id, record id) of people, addresses and phones matching every part.
 
     Names and a date of birth must match the same person; a postcode, district or phone must
-    appear in the same source record. The flag says some part matched too many to show all.
+    appear in the same source record. The flag says more matched than MAX_MATCHES: the search
+    is too broad to show in full and should be narrowed.
     """
-    people: set[Hit] | None = None
+    people: list[Part] = []
     for token in query.names:
         key = sound(token)
-        found = search.match(
-            "name",
-            equals=[token] if len(token) < 3 else (),
-            prefix=token if len(token) >= 3 else None,
-            alternative=("sound", key) if key else None,
-        )
-        people = found if people is None else people & found
+        name = Term("name", (token,)) if len(token) < 3 else Term("name", prefix=token)
+        people.append([name, Term("sound", (key,))] if key else [name])
     if query.birth_date:
         given = query.birth_date
-        coarser = [given[:4], given[:7]] if len(given) > 4 else []
-        found = search.match("dob", equals=coarser, prefix=given)
-        people = found if people is None else people & found
-    others = [
-        search.match(field, equals=[value])
+        coarser = (given[:4], given[:7]) if len(given) > 4 else ()
+        people.append([Term("dob", coarser, prefix=given)])
+    records: list[Part] = [
+        [Term(field, (value,))]
         for field, value in (
             ("postcode", query.postcode),
             ("district", query.district),
@@ -75,15 +73,4 @@ def find(search: SearchRepository, query: Query) -> tuple[list[Hit], bool]:
         )
         if value
     ]
-    truncated = any(len(part) >= MAX_MATCHES for part in [*others, *([people] if people else [])])
-    if people is None:
-        if not others:
-            return [], truncated
-        records = set.intersection(*({r for _, r in part} for part in others))
-        hits = {h for part in others for h in part if h[1] in records}
-    else:
-        hits = people
-        for part in others:
-            records = {r for _, r in part}
-            hits = {h for h in hits if h[1] in records}
-    return sorted(hits, key=lambda h: (h[1], h[0])), truncated
+    return search.find(people, records, MAX_MATCHES)

@@ -24,6 +24,8 @@ from linemap.store.unit_of_work import UnitOfWork
 # Spend the same argon2 time on an unknown username as on a known one, so timing does not
 # tell which usernames exist.
 _DECOY_HASH = hash_password(secrets.token_urlsafe(16))
+# A session's last use is written at most this often, so most requests take no write lock.
+TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -95,27 +97,37 @@ def sign_in(
 def current(
     uow: UnitOfWork, settings: Settings, token: str | None, now: datetime
 ) -> tuple[Actor, str]:
-    """Return the signed-in actor and the session's CSRF token, or raise NotSignedIn."""
+    """Return the signed-in actor and the session's CSRF token, or raise NotSignedIn.
+
+    Read without the write lock; only ending the session, or recording its use (at most once
+    every TOUCH_INTERVAL), takes it. Idle time therefore counts from a last use up to a minute
+    old: a session may end that much sooner than the setting, never later.
+    """
     if not token:
         raise NotSignedIn("sign in to continue")
     digest = _digest(token)
-    with uow.write() as tx:
+    with uow.read() as tx:
         row = tx.sessions.find(digest)
-        if row is None or row.ended_at is not None:
-            raise NotSignedIn("your session has ended; sign in again")
-        idle = now - datetime.fromisoformat(row.last_seen_at)
-        age = now - datetime.fromisoformat(row.created_at)
-        if idle > timedelta(minutes=settings.session_idle_minutes) or age > timedelta(
-            hours=settings.session_max_hours
-        ):
+        actor = tx.directory.get_actor(row.actor_id) if row else None
+    if row is None or actor is None or row.ended_at is not None:
+        raise NotSignedIn("your session has ended; sign in again")
+    idle = now - datetime.fromisoformat(row.last_seen_at)
+    age = now - datetime.fromisoformat(row.created_at)
+    if idle > timedelta(minutes=settings.session_idle_minutes) or age > timedelta(
+        hours=settings.session_max_hours
+    ):
+        with uow.write() as tx:
             tx.sessions.end(digest, now.isoformat())
-            raise NotSignedIn("your session timed out; sign in again")
-        actor = tx.directory.get_actor(row.actor_id)
-        if not actor.active:
+        raise NotSignedIn("your session timed out; sign in again")
+    if not actor.active:
+        with uow.write() as tx:
             tx.sessions.end_for_actor(actor.id, now.isoformat())
-            raise NotSignedIn("this account is disabled; ask your administrator")
-        tx.sessions.touch(digest, now.isoformat())
-        return actor, row.csrf_token
+        raise NotSignedIn("this account is disabled; ask your administrator")
+    if idle >= TOUCH_INTERVAL:
+        with uow.write() as tx:
+            if not tx.sessions.touch(digest, now.isoformat()):  # signed out meanwhile
+                raise NotSignedIn("your session has ended; sign in again")
+    return actor, row.csrf_token
 
 
 def sign_out(uow: UnitOfWork, token: str | None, now: datetime) -> None:

@@ -85,8 +85,11 @@ class Profile:
     linked: list[tuple[str, Entity]]
     chronology: list[ChronologyEntry]
     conditions: tuple[str, ...]
-    isa: str | None
+    isa: str | None  # the agreements under which other agencies' records are shown
     withheld: int = 0
+    records: tuple[int, ...] = ()  # the records shown together
+    discoveries: tuple[Discovery, ...] = ()  # agencies holding records of theirs not shown
+    tlp: str = "clear"  # the most restrictive marking of the records shown (R14)
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy import Connection, Row, insert, or_, select, update
 
-from linemap.governance.audit import GENESIS_HASH, AuditEvent, ChainedEvent, chain
+from linemap.governance.audit import AuditEvent, ChainedEvent, extend
 from linemap.model.vocabulary import AuditOperation
 from linemap.store.tables import audit_event, audit_head
 
@@ -27,6 +27,24 @@ def _event(row: Row[tuple[object, ...]]) -> ChainedEvent:
     return ChainedEvent(row.seq, event, row.prev_hash, row.hash)
 
 
+def _row(item: ChainedEvent) -> dict[str, object]:
+    event = item.event
+    return {
+        "seq": item.seq,
+        "occurred_at": event.occurred_at,
+        "operation": event.operation.value,
+        "actor": event.actor,
+        "actor_agency": event.actor_agency,
+        "actor_role": event.actor_role,
+        "record_ids": json.dumps(list(event.record_ids)),
+        "detail": json.dumps(event.detail, sort_keys=True, default=str),
+        "justification": event.justification,
+        "outcome": event.outcome,
+        "prev_hash": item.prev_hash,
+        "hash": item.hash,
+    }
+
+
 class AuditRepository:
     """Appends audit events to the hash chain and reads them back."""
 
@@ -42,31 +60,26 @@ class AuditRepository:
 
     def append(self, event: AuditEvent) -> ChainedEvent:
         """Chain `event` after the current head; call only inside a write transaction."""
+        return self.append_all([event])[0]
+
+    def append_all(self, events: Sequence[AuditEvent]) -> list[ChainedEvent]:
+        """Chain `events` in order after the current head; call only inside a write transaction.
+
+        One read of the head, one INSERT of every event (executemany) and one write of the new
+        head, however many events: a read that logs a consultation per record stays cheap.
+        """
+        if not events:
+            return []
         head = self.head()
-        seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-        chained = chain(seq, event, prev)
-        self.connection.execute(
-            insert(audit_event).values(
-                seq=seq,
-                occurred_at=event.occurred_at,
-                operation=event.operation.value,
-                actor=event.actor,
-                actor_agency=event.actor_agency,
-                actor_role=event.actor_role,
-                record_ids=json.dumps(list(event.record_ids)),
-                detail=json.dumps(event.detail, sort_keys=True, default=str),
-                justification=event.justification,
-                outcome=event.outcome,
-                prev_hash=prev,
-                hash=chained.hash,
-            )
-        )
+        chained = extend(head, events)
+        self.connection.execute(insert(audit_event), [_row(item) for item in chained])
+        last = chained[-1]
         if head:
             self.connection.execute(
-                update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=chained.hash)
+                update(audit_head).where(audit_head.c.id == 1).values(seq=last.seq, hash=last.hash)
             )
         else:
-            self.connection.execute(insert(audit_head).values(id=1, seq=seq, hash=chained.hash))
+            self.connection.execute(insert(audit_head).values(id=1, seq=last.seq, hash=last.hash))
         return chained
 
     def iter_events(self, batch_size: int = 5000) -> Iterator[ChainedEvent]:

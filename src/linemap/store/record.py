@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from linemap.errors import NotFound
 from linemap.model.statement import (
@@ -21,7 +22,9 @@ from linemap.model.statement import (
     Statement,
     make_entity_id,
 )
+from linemap.store import span
 from linemap.store.db import bulk_insert
+from linemap.store.span import RecordMarking
 from linemap.store.tables import (
     agency,
     import_batch,
@@ -170,20 +173,17 @@ class RecordRepository:
                 ).where(source_record.c.id.in_(chunk))
             ).all()
             recorded = {r.id: r.recorded_at for r in records}
-            ranges = [
-                statement.c.id.between(
-                    r.first_statement_id, r.first_statement_id + r.statement_count - 1
-                )
-                for r in records
-            ]
+            if (spans := span.spans(records)) is None:
+                continue
             rows = self.connection.execute(
-                select(
+                span.in_spans(
+                    spans,
                     statement.c.source_record_id,
                     statement.c.entity_key,
                     statement.c.prop,
                     statement.c.value,
                     statement.c.first_seen,
-                ).where(or_(*ranges))
+                )
             )
             for r in rows:
                 seen = r.first_seen or recorded[r.source_record_id]
@@ -214,31 +214,9 @@ class RecordRepository:
         )
         return found[-1] if found and found[-1].erased_at is None else None
 
-    def markings(self, record_ids: Sequence[int]) -> dict[int, tuple[str, list[QualifierKey]]]:
-        """Return, per record, its mapping name and the distinct qualifiers of its statements."""
-        found: dict[int, tuple[str, list[QualifierKey]]] = {}
-        if not record_ids:
-            return found
-        rows = self.connection.execute(
-            select(source_record.c.id, import_batch.c.mapping, *qualifier.c)
-            .select_from(source_record)
-            .join(import_batch, import_batch.c.id == source_record.c.batch_id)
-            .join(
-                statement,
-                and_(
-                    statement.c.id >= source_record.c.first_statement_id,
-                    statement.c.id
-                    < source_record.c.first_statement_id + source_record.c.statement_count,
-                ),
-            )
-            .join(qualifier, qualifier.c.id == statement.c.qualifier_id)
-            .where(source_record.c.id.in_(list(record_ids)))
-            .distinct()
-        )
-        for r in rows:
-            entry = found.setdefault(r.id, (r.mapping, []))
-            entry[1].append(tuple(r._mapping[name] for name in QUALIFIER_COLUMNS))
-        return found
+    def markings(self, record_ids: Iterable[int]) -> dict[int, RecordMarking]:
+        """Return, per record holding statements, its agency, mapping and distinct qualifiers."""
+        return span.markings(self.connection, record_ids)
 
     def recent_batches(self, agency_code: str, limit: int = 10) -> list[dict[str, object]]:
         """Return the newest import batches of an agency (metadata and counts only)."""
@@ -278,31 +256,57 @@ class RecordRepository:
 
     def statements(self, record_id: int) -> list[Statement]:
         """Return the statements of one version, in the order they were recorded."""
-        info = self.get_record(record_id)
-        first, last = info.statement_ids
-        rows = self.connection.execute(
-            select(statement, *[qualifier.c[name] for name in QUALIFIER_COLUMNS])
-            .join(qualifier, qualifier.c.id == statement.c.qualifier_id)
-            .where(statement.c.id.between(first, last))
-            .order_by(statement.c.id)
-        )
-        return [
-            Statement(
-                id=r.id,
-                entity_id=make_entity_id(info.agency_code, info.source_ref, r.entity_key),
-                schema=r.schema,
-                prop=r.prop,
-                value=r.value,
-                original_value=r.original_value if r.original_value is not None else r.value,
-                source_record_id=info.id,
-                agency=info.agency_code,
-                recorded_at=info.recorded_at,
-                first_seen=r.first_seen or info.recorded_at,
-                last_seen=info.recorded_at,
-                qualifier=Qualifier(*(r._mapping[name] for name in QUALIFIER_COLUMNS)),
-            )
-            for r in rows
-        ]
+        found = self.statements_of([record_id])
+        if record_id not in found:
+            raise NotFound(f"no source record with id {record_id}; check the id")
+        return found[record_id]
+
+    def statements_of(
+        self, record_ids: Iterable[int], entity_ids: Collection[str] | None = None
+    ) -> dict[int, list[Statement]]:
+        """Return the statements of each of these versions (that exist), in recorded order;
+        only those about `entity_ids` when given.
+
+        One query per CHUNK records for their statements (literal id ranges, no ORDER BY: the
+        rows are sorted here), one for their metadata and one for the qualifiers they use.
+        """
+        keys = sorted({e.partition("#")[2] for e in entity_ids or ()})
+        out: dict[int, list[Statement]] = {}
+        ids = sorted(set(record_ids))
+        for start in range(0, len(ids), span.CHUNK):
+            chunk = ids[start : start + span.CHUNK]
+            infos = {i.id: i for i in self._records(source_record.c.id.in_(chunk))}
+            out.update((record_id, []) for record_id in infos)
+            if (spans := span.spans(infos.values())) is None:
+                continue
+            query = span.in_spans(spans, *span.STATEMENT_FIELDS)
+            if entity_ids is not None:  # entity keys narrow it; the full ids are checked below
+                query = query.where(statement.c.entity_key.in_(keys))
+            rows = sorted(self.connection.execute(query), key=itemgetter(0))  # by id: as recorded
+            used = span.qualifier_keys(self.connection, {r[-1] for r in rows})
+            qualifiers = {q: Qualifier(*key) for q, key in used.items()}
+            for sid, record_id, key, schema, prop, value, original, seen, q in rows:
+                info = infos[record_id]
+                entity_id = make_entity_id(info.agency_code, info.source_ref, key)
+                if entity_ids is not None and entity_id not in entity_ids:
+                    continue
+                out[record_id].append(
+                    Statement(
+                        sid,
+                        entity_id,
+                        schema,
+                        prop,
+                        value,
+                        original if original is not None else value,
+                        record_id,
+                        info.agency_code,
+                        info.recorded_at,
+                        seen or info.recorded_at,
+                        info.recorded_at,
+                        qualifiers[q],
+                    )
+                )
+        return out
 
     def erase(self, versions: Sequence[RecordInfo], at: str) -> int:
         """Purge the statements of these versions and mark them erased; return how many went."""

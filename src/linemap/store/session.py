@@ -49,13 +49,14 @@ class SessionRepository:
             row.actor_id, row.csrf_token, row.created_at, row.last_seen_at, row.ended_at
         )
 
-    def touch(self, token_hash: str, at: str) -> None:
-        """Record that the session was used."""
-        self.connection.execute(
+    def touch(self, token_hash: str, at: str) -> bool:
+        """Record that the session was used; return False if it has ended meanwhile."""
+        done = self.connection.execute(
             update(web_session)
-            .where(web_session.c.token_hash == token_hash)
+            .where(web_session.c.token_hash == token_hash, web_session.c.ended_at.is_(None))
             .values(last_seen_at=at)
-        )
+        ).rowcount
+        return bool(done)
 
     def end(self, token_hash: str, at: str) -> None:
         """End one session."""

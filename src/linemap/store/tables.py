@@ -212,7 +212,8 @@ search_term = Table(
     Column("field", String(16), nullable=False),
     Column("entity_id", String(300), nullable=False),
     Column("record_id", BigInteger, nullable=False, index=True),
-    Index("ix_search_term_term", "term", "field"),
+    # Covering: a search reads (entity_id, record_id) from the index alone, never the table.
+    Index("ix_search_term_cover", "term", "field", "entity_id", "record_id"),
 )
 
 search_head = Table(

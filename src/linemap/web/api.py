@@ -108,6 +108,9 @@ class ProfileOut(BaseModel):
     conditions: list[str]
     isa: str | None
     withheld: int
+    records: list[int]
+    discoveries: list[DiscoveryOut]
+    tlp: str
 
 
 class RecordOut(BaseModel):
@@ -245,7 +248,9 @@ def search(
 def person(
     request: Request, signed: Session, entity_id: str, purpose: Purpose = None
 ) -> dict[str, Any]:
-    """Return a person's profile: statements by property, links and chronology."""
+    """Return a person's profile across the records identity resolution joined, as far as you
+    may read each: statements by property, links, the chronology from every agency in view, and
+    which agencies hold more (discovery without disclosure)."""
     ws = get_workspace(request)
     p = casework.profile(ws.uow, signed.actor, entity_id, purpose, ws.clock().date())
     return {
@@ -255,6 +260,9 @@ def person(
         "conditions": list(p.conditions),
         "isa": p.isa,
         "withheld": p.withheld,
+        "records": list(p.records),
+        "discoveries": [dataclasses.asdict(d) for d in p.discoveries],
+        "tlp": p.tlp,
     }
 
 
