@@ -40,6 +40,12 @@ class Backend(Protocol):
         """Score candidate pairs and keep those at or above a match probability."""
         ...
 
+    def score_pairs(
+        self, features: Features, model: Model, pairs: Sequence[tuple[str, str]]
+    ) -> pa.Table:
+        """Score given pairs of these records: id_l, id_r, match_weight, match_probability."""
+        ...
+
     def blocked_pairs(self, features: Features, model: Model) -> pa.Table:
         """Return every candidate pair (id_l, id_r) the blocking rules produce."""
         ...

@@ -2,9 +2,11 @@
 
 A rule that would make more candidate pairs than the budget (five per record, and never less
 than five million) is tightened by adding a column that true pairs usually share (year of birth,
-postcode district, an initial) until it fits, and dropped if nothing makes it fit. Counting is a
-group-by over the feature table (over an evenly spread sample of 250,000 records past that size,
-scaled up), so it costs about a second for a million records.
+an initial, month of birth, postcode district) until it fits, and dropped if nothing makes it
+fit; a rule whose pairs another rule makes anyway is dropped too. Counting is a group-by over
+the feature table (over an evenly spread sample of 250,000 records past that size, scaled up),
+so it costs about a second for a million records. The records counted are the distinct ones
+(see `duplicate`): identical records are scored once.
 Names grow with the square of the records (dependency notes: past ~3M records the name blocks
 dominate), so the budget keeps the cost linear at the price of a little recall on common names.
 """
@@ -19,12 +21,27 @@ import pyarrow.compute as pc
 from linemap.resolve.comparison import BlockingRule
 
 # Columns that tighten a rule, in order of preference; each with the columns that imply it.
+# Initials come before the postcode district: nearly every record has a name, fewer than half a
+# postcode, and a tightener a record lacks drops all its pairs.
 _TIGHTENERS = (
     ("dob_year", ("dob", "dob_year")),
-    ("postcode_district", ("postcode", "postcode_district")),
     ("first_initial", ("first_name", "first_initial")),
     ("surname_initial", ("surname", "surname_initial")),
+    ("dob_month", ("dob", "dob_month")),
+    ("postcode_district", ("postcode", "postcode_district")),
 )
+# A crossed rule pairs a name with the other record's other name: an initial compared straight
+# across would contradict it, so only these tighten it.
+_CROSSED_TIGHTENERS = frozenset({"dob_year", "dob_month", "postcode_district"})
+PAIRS_PER_RECORD = 5
+# What equality on a column implies for another, whenever the column holds a value: equal names
+# have equal initials and sounds; an ISO date of birth, however partial, starts with its year.
+_IMPLIES = {
+    "first_name": frozenset({"first_name_sound", "first_initial"}),
+    "surname": frozenset({"surname_sound", "surname_initial"}),
+    "dob": frozenset({"dob_year"}),
+    "postcode": frozenset({"postcode_district"}),
+}
 
 
 @dataclass(frozen=True)
@@ -37,7 +54,7 @@ class FittedRule:
 
 def pair_budget(records: int) -> int:
     """Return the most pairs one rule may make."""
-    return max(5_000_000, 5 * records)
+    return max(5_000_000, PAIRS_PER_RECORD * records)
 
 
 def count_pairs(table: pa.Table, rule: BlockingRule) -> int:
@@ -66,6 +83,8 @@ def _tighter(rule: BlockingRule) -> BlockingRule | None:
     """Add the first tightening column the rule does not already imply; None if none is left."""
     used = set(rule.on) | set(rule.crossed)
     for column, implied_by in _TIGHTENERS:
+        if rule.crossed and column not in _CROSSED_TIGHTENERS:
+            continue
         if used.isdisjoint(implied_by):
             crossed = (*rule.crossed, column) if rule.crossed else ()
             return BlockingRule((*rule.on, column), crossed)
@@ -94,4 +113,20 @@ def fit_blocking_rules(
                 fitted.append(FittedRule(current, pairs))
                 break
             current = _tighter(current)
-    return tuple(fitted)
+    return tuple(f for f in fitted if not any(_subsumes(o.rule, f.rule) for o in fitted))
+
+
+def _subsumes(wider: BlockingRule, rule: BlockingRule) -> bool:
+    """Tell whether `wider`, another rule, makes every pair `rule` makes.
+
+    "first_name + dob" makes no pair that "dob + first_initial" does not, so it is dropped:
+    scoring a pair twice is wasted work. (A name with no Metaphone key, say one of digits
+    alone, is the one exception: it has no sound to block on.) Crossed rules stay as they are.
+    """
+    if wider.crossed or rule.crossed or wider == rule:
+        return False
+    implied = {c for column in rule.on for c in (column, *_IMPLIES.get(column, ()))}
+    if not set(wider.on) <= implied:
+        return False
+    # Two rules on the same columns in another order: keep the first in sort order.
+    return set(rule.on) != set(wider.on) or wider.on < rule.on

@@ -7,14 +7,20 @@ cost fifty thousand calls, not a million.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from linemap.resolve.address import address_key
 from linemap.resolve.name import name_variants, phonetic_key
 from linemap.resolve.record import FIELDS, ID, make_records
+
+if TYPE_CHECKING:
+    from linemap.resolve.duplicate import Duplicates
 
 # Derived columns, by the field they come from.
 DERIVED = {
@@ -32,6 +38,10 @@ class Features:
     table: pa.Table
     fields: tuple[str, ...]  # standard fields with at least one value, in FIELDS order
     extras: tuple[str, ...]  # extra text columns with at least one value
+    identifiers: tuple[str, ...] = ()  # identifier columns with at least one value
+    # The records whose value frequencies adjust exact matches, when not these (the distinct
+    # records of a larger table are scored with the frequencies of the whole table).
+    frequencies: pa.Table | None = None
 
     @property
     def ids(self) -> pa.ChunkedArray:
@@ -41,6 +51,13 @@ class Features:
     def __len__(self) -> int:
         """Return the number of records."""
         return int(self.table.num_rows)
+
+    @functools.cached_property
+    def duplicates(self) -> Duplicates:
+        """Return the records grouped by identical compared values (computed once)."""
+        from linemap.resolve.duplicate import collapse  # duplicate builds on this module
+
+        return collapse(self)
 
 
 def _per_distinct(
@@ -107,9 +124,11 @@ def _postcode_features(table: pa.Table, columns: dict[str, pa.ChunkedArray | pa.
     columns["postcode_sector"] = pc.if_else(full, sector, pa.scalar(None, pa.string()))
 
 
-def make_features(records: object, extras: Sequence[str] = ()) -> Features:
+def make_features(
+    records: object, extras: Sequence[str] = (), identifiers: Sequence[str] = ()
+) -> Features:
     """Derive the comparison and blocking columns from records (see `record.make_records`)."""
-    table = make_records(records, extras)
+    table = make_records(records, extras, identifiers)
     columns: dict[str, pa.ChunkedArray | pa.Array] = {ID: table.column(ID)}
     _name_features(table, columns)
     if "dob" in table.column_names:
@@ -118,21 +137,28 @@ def make_features(records: object, extras: Sequence[str] = ()) -> Features:
         _postcode_features(table, columns)
     if "phone" in table.column_names:
         columns["phone"] = pc.utf8_trim_whitespace(table.column("phone"))
-    for text_field in ("alias", "address", *extras):
+    if "address" in table.column_names:
+        columns["address"] = _per_distinct(table.column("address"), address_key, pa.string())
+    for text_field in ("alias", *extras):
         if text_field in table.column_names:
             columns[text_field] = pc.replace_substring_regex(
                 _lower(table.column(text_field)), r"\s+", " "
             )
+    for identifier in identifiers:
+        # "999 123 4567" and "9991234567" are one NHS number; case never tells ids apart.
+        values = pc.utf8_upper(table.column(identifier))
+        columns[identifier] = pc.replace_substring_regex(values, r"\s+", "")
     derived = pa.table(columns)
     present = tuple(f for f in FIELDS if f in derived.column_names and _has_values(derived, f))
     present_extras = tuple(e for e in extras if _has_values(derived, e))
+    present_identifiers = tuple(i for i in identifiers if _has_values(derived, i))
     # Missing fields become all-null columns, so every backend sees the same schema.
     for name in (*FIELDS, *(d for f in FIELDS for d in DERIVED.get(f, ()))):
         if name not in derived.column_names:
             kind = pa.list_(pa.string()) if name == "first_name_variants" else pa.string()
             kind = pa.int16() if name in ("dob_year", "dob_month", "dob_day") else kind
             derived = derived.append_column(name, pa.nulls(derived.num_rows, kind))
-    return Features(derived, present, present_extras)
+    return Features(derived, present, present_extras, present_identifiers)
 
 
 def _has_values(table: pa.Table, column: str) -> bool:

@@ -7,14 +7,17 @@ score new records without retraining, and judgements to override the scores.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from linemap.errors import InvalidInput
 from linemap.resolve.backend import Backend
 from linemap.resolve.cluster import Clustering, JudgedPair, cluster
 from linemap.resolve.feature import Features, make_features
 from linemap.resolve.model import DEFAULT_SEED, Model
-from linemap.resolve.score import Predictions
+from linemap.resolve.score import PAIR_COLUMNS, Predictions
 
 # Defaults for a deployment's settings. 0.95 kept pairwise precision at 0.97 on the
 # historical_50k benchmark; pairs between the review and match thresholds are worth a look.
@@ -48,6 +51,7 @@ def link(
     model: Model | None = None,
     seed: int = DEFAULT_SEED,
     extras: Sequence[str] = (),
+    identifiers: Sequence[str] = (),
     judgements: Iterable[JudgedPair] = (),
     progress: Progress = _quiet,
 ) -> LinkResult:
@@ -55,11 +59,15 @@ def link(
 
     Pairs at or above `pairs_threshold` (default: `threshold`) are kept in the predictions,
     for review; clusters join pairs at or above `threshold`. With a `model`, no training.
+    `identifiers` name columns compared exactly (a PNC id, an NHS number); with a model, its
+    own identifier columns are always read, empty if the records lack them.
     """
     if not 0.0 < threshold <= 1.0:
         raise InvalidInput(f"threshold {threshold} is not a probability in (0, 1]; try 0.95")
     progress("deriving features")
-    features = make_features(records, extras)
+    if model is not None:
+        identifiers = tuple(dict.fromkeys((*identifiers, *model.identifiers)))
+    features = make_features(records, extras, identifiers)
     caveats = _field_caveats(features, extras)
     if model is None:
         progress("training the model")
@@ -69,12 +77,24 @@ def link(
         caveats += (f"the model compares fields these records lack ({missing}); scored as missing",)
     progress("scoring candidate pairs")
     keep = threshold if pairs_threshold is None else min(pairs_threshold, threshold)
-    predictions = backend.predict(features, model, threshold=keep)
+    predictions = _predict(features, model, backend, keep)
     progress("clustering")
     clustering = cluster(
         features.ids.to_pylist(), predictions.edges(threshold), threshold, judgements
     )
     return LinkResult(features, model, predictions, clustering, caveats + clustering.caveats)
+
+
+def _predict(features: Features, model: Model, backend: Backend, keep: float) -> Predictions:
+    """Score the distinct records' candidate pairs and each group of identical records' own."""
+    duplicates = features.duplicates
+    scored = backend.predict(duplicates.representatives, model, threshold=keep)
+    if not duplicates.groups.num_rows:
+        return scored
+    own = backend.score_pairs(features, model, duplicates.twins())
+    own = own.filter(pc.greater_equal(own.column("match_probability"), keep))
+    table = pa.concat_tables([scored.table.select(PAIR_COLUMNS), own.select(PAIR_COLUMNS)])
+    return replace(scored, table=table, groups=duplicates.groups)
 
 
 def _field_caveats(features: Features, extras: Sequence[str]) -> tuple[str, ...]:

@@ -46,6 +46,7 @@ class Model:
     fields: tuple[str, ...]
     extras: tuple[str, ...]
     training: Training
+    identifiers: tuple[str, ...] = ()  # identifier columns compared exactly
     format: str = field(default=MODEL_FORMAT)
 
     @property
@@ -87,6 +88,7 @@ class Model:
                 fields=tuple(data["fields"]),
                 extras=tuple(data["extras"]),
                 training=_training(data["training"]),
+                identifiers=tuple(data.get("identifiers", ())),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise InvalidInput(

@@ -3,7 +3,9 @@
 Columns: `unique_id` (text, unique), then any of `first_name`, `surname`, `dob` (ISO partial
 date: "2009", "2009-04" or "2009-04-03"), `postcode` ("SW1A 1AA" or a district "SW1A"),
 `phone` (E.164), `alias` (street name or nickname: weak evidence) and `address` (one line), all
-text and already normalised; plus any extra columns the caller names (compared as plain text).
+text and already normalised; plus any extra columns the caller names (compared as plain text)
+and any identifier columns (a PNC id, an NHS number: compared exactly, a conflict counts
+against).
 
 Also here, because they are pure: recognising those columns in a file's header by their common
 names, reading a `--map` option, and normalising a table's values with normalisers the caller
@@ -117,18 +119,26 @@ def make_column_map(
     return ColumnMap(id_column, fields, extra_columns)
 
 
-def make_records(data: Any, extras: Sequence[str] = ()) -> pa.Table:
+def make_records(
+    data: Any, extras: Sequence[str] = (), identifiers: Sequence[str] = ()
+) -> pa.Table:
     """Check and tidy the records: ids unique and present, compared columns as text.
 
-    Takes an Arrow table, a pandas DataFrame or a sequence of mappings.
+    Takes an Arrow table, a pandas DataFrame or a sequence of mappings. An identifier column
+    no record has is added empty (identifiers are sparse by nature); an extra column must exist.
     """
     table = _to_arrow(data)
     if ID not in table.column_names:
         raise InvalidInput(f"the records have no {ID!r} column; give every record an id")
-    columns = [ID, *(f for f in FIELDS if f in table.column_names), *extras]
     for column in extras:
         if column not in table.column_names or column in (ID, *FIELDS):
             raise InvalidInput(f"extra column {column!r} is missing or is a standard field")
+    for column in identifiers:
+        if column in (ID, *FIELDS, *extras):
+            raise InvalidInput(f"identifier column {column!r} is a standard or extra field")
+        if column not in table.column_names:
+            table = table.append_column(column, pa.nulls(table.num_rows, pa.string()))
+    columns = [ID, *(f for f in FIELDS if f in table.column_names), *extras, *identifiers]
     table = table.select(columns)
     table = pa.table({c: _as_text(table.column(c)) for c in columns})
     ids = table.column(ID)
@@ -147,7 +157,11 @@ def _to_arrow(data: Any) -> pa.Table:
     if hasattr(data, "to_dict") and hasattr(data, "columns"):  # a pandas DataFrame
         return pa.Table.from_pandas(data, preserve_index=False)
     if isinstance(data, Sequence):
-        return pa.Table.from_pylist(list(data))
+        rows = list(data)
+        # Every key of every row, in order of first appearance: Arrow would otherwise take the
+        # columns of the first row alone and silently drop a field that row lacks.
+        names = list(dict.fromkeys(key for row in rows for key in row))
+        return pa.table({name: [row.get(name) for row in rows] for name in names})
     raise InvalidInput("records must be an Arrow table, a DataFrame or a list of mappings")
 
 

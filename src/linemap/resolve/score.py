@@ -65,33 +65,94 @@ def level_index(gamma: int, level_count: int) -> int:
 
 @dataclass(frozen=True)
 class Predictions:
-    """Scored candidate pairs at or above a probability, with the model that scored them."""
+    """Scored candidate pairs at or above a probability, with the model that scored them.
+
+    With `groups` (records identical in every compared column, see `duplicate`), `table` holds
+    each distinct pair once, named by the groups' first records, and each group's own pair (its
+    first and second record); `pairs` spreads them over every record, `edges` joins records
+    exactly as those pairs would with far fewer edges.
+    """
 
     table: pa.Table  # PAIR_COLUMNS
     model: Model
     threshold: float
     caveats: tuple[str, ...] = ()
+    groups: pa.Table | None = None  # id, representative: every record of a group of two or more
 
     def __len__(self) -> int:
-        """Return the number of pairs."""
+        """Return the number of distinct pairs."""
         return int(self.table.num_rows)
 
-    def pairs(self, threshold: float | None = None) -> pa.Table:
-        """Return id_l, id_r, match_probability for the pairs at or above a probability."""
+    def distinct_pairs(self, threshold: float | None = None) -> pa.Table:
+        """Return id_l, id_r, match_probability for each distinct pair at or above a probability."""
         table = self.table.select(["id_l", "id_r", "match_probability"])
         if threshold is not None and threshold > self.threshold:
             table = table.filter(pc.greater_equal(table.column("match_probability"), threshold))
         return table
 
+    def distinct_edges(self, threshold: float | None = None) -> Iterator[tuple[str, str, float]]:
+        """Yield (id_l, id_r, match_probability) per distinct pair at or above a probability."""
+        yield from _rows(self.distinct_pairs(threshold))
+
+    def pairs(self, threshold: float | None = None) -> pa.Table:
+        """Return id_l, id_r, match_probability for every pair of records at or above a
+        probability (identical records spread out: as many pairs as scoring each would give)."""
+        table = self.distinct_pairs(threshold)
+        if self.groups is None:
+            return table
+        members = _members(self.groups)
+        spread: dict[str, list[object]] = {"id_l": [], "id_r": [], "match_probability": []}
+        for left, right, p in _rows(table):
+            if right in members.get(left, ()):  # a group's own pair: every two of its records
+                group = members[left]
+                found = [(a, b) for i, a in enumerate(group) for b in group[i + 1 :]]
+            else:
+                found = [
+                    (a, b) for a in members.get(left, (left,)) for b in members.get(right, (right,))
+                ]
+            for a, b in found:
+                spread["id_l"].append(a)
+                spread["id_r"].append(b)
+                spread["match_probability"].append(p)
+        return pa.table(spread, schema=table.schema)
+
     def edges(self, threshold: float | None = None) -> Iterator[tuple[str, str, float]]:
-        """Yield (id_l, id_r, match_probability) for the pairs at or above a probability."""
-        table = self.pairs(threshold)
-        yield from zip(
-            table.column("id_l").to_pylist(),
-            table.column("id_r").to_pylist(),
-            table.column("match_probability").to_pylist(),
-            strict=True,
-        )
+        """Yield (id_l, id_r, match_probability) edges at or above a probability that join records
+        into the same components as `pairs` would: a group that is its own match is tied to its
+        first record once; one that is not joins through each of its records."""
+        rows = list(_rows(self.distinct_pairs(threshold)))
+        if self.groups is None:
+            yield from rows
+            return
+        members = _members(self.groups)
+        joined = {left for left, right, _ in rows if right in members.get(left, ())}
+        for left, right, p in rows:
+            if left in joined and right in members[left]:
+                yield from ((left, other, p) for other in members[left][1:])
+                continue
+            yield left, right, p
+            for one, other in ((left, right), (right, left)):
+                if one not in joined:
+                    yield from ((record, other, p) for record in members.get(one, (one,))[1:])
+
+
+def _rows(table: pa.Table) -> Iterator[tuple[str, str, float]]:
+    return zip(
+        table.column("id_l").to_pylist(),
+        table.column("id_r").to_pylist(),
+        table.column("match_probability").to_pylist(),
+        strict=True,
+    )
+
+
+def _members(groups: pa.Table) -> dict[str, list[str]]:
+    """Map each group's first record to its records, the first record first."""
+    members: dict[str, list[str]] = {}
+    for record, first in zip(
+        groups.column("id").to_pylist(), groups.column("representative").to_pylist(), strict=True
+    ):
+        members.setdefault(first, []).append(record)
+    return members
 
 
 def make_match_score(model: Model, row: Mapping[str, Any], caveats: tuple[str, ...]) -> MatchScore:

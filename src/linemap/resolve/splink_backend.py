@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import splink
 import splink.comparison_level_library as cll
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
@@ -72,7 +73,7 @@ _CUSTOM_SQL = {
 }
 
 
-def _level(level: Level) -> ComparisonLevelCreator:
+def _level(level: Level, fixed_u: float | None = None) -> ComparisonLevelCreator:
     """Write one planned level with Splink's level library, labelled for explanations."""
     creator: ComparisonLevelCreator
     if level.kind is Kind.NULL:
@@ -87,11 +88,18 @@ def _level(level: Level) -> ComparisonLevelCreator:
         creator = cll.AbsoluteDifferenceLevel(level.column, difference_threshold=level.threshold)
     else:
         creator = cll.CustomLevel(_CUSTOM_SQL[level.kind], base_dialect_str="duckdb")
+    if fixed_u is not None:
+        return creator.configure(
+            label_for_charts=level.label, u_probability=fixed_u, fix_u_probability=True
+        )
     return creator.configure(label_for_charts=level.label)
 
 
-def _comparison(comparison: Comparison) -> CustomComparison:
-    levels: list[ComparisonLevelCreator | dict[str, Any]] = [_level(lv) for lv in comparison.levels]
+def _comparison(comparison: Comparison, fixed_u: float | None = None) -> CustomComparison:
+    """Write a comparison; `fixed_u` is the u of its exact level, when not to be sampled."""
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [
+        _level(lv, fixed_u if lv.kind is Kind.EXACT else None) for lv in comparison.levels
+    ]
     levels.append(cll.ElseLevel().configure(label_for_charts="all other pairs"))
     return CustomComparison(levels, comparison.name, comparison.description)
 
@@ -103,13 +111,20 @@ def _blocking_rule(rule: BlockingRule) -> Any:
 
 
 def make_settings(
-    comparisons: tuple[Comparison, ...], rules: tuple[BlockingRule, ...]
+    comparisons: tuple[Comparison, ...],
+    rules: tuple[BlockingRule, ...],
+    fixed_u: Mapping[str, float] | None = None,
 ) -> SettingsCreator:
-    """Build the Splink settings for a plan (dedupe within one table of records)."""
+    """Build the Splink settings for a plan (dedupe within one table of records).
+
+    `fixed_u`: per comparison name, the u probability of its exact level, fixed rather than
+    sampled (identifiers: two random records almost never share one, so sampling finds none).
+    """
+    fixed = fixed_u or {}
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name=ID,
-        comparisons=[_comparison(c) for c in comparisons],
+        comparisons=[_comparison(c, fixed.get(c.name)) for c in comparisons],
         blocking_rules_to_generate_predictions=[_blocking_rule(r) for r in rules],
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
@@ -164,16 +179,20 @@ class DuckDBBackend:
         u_max_pairs: float = U_MAX_PAIRS,
         em_max_pairs: float = EM_MAX_PAIRS,
     ) -> Model:
-        """Train a model on records without labels; the same records and seed, the same model."""
-        comparisons = make_comparisons(features.fields, features.extras)
+        """Train a model on records without labels; the same records and seed, the same model.
+
+        Blocking rules are fitted to the distinct records, which are what `link` scores (see
+        `duplicate`); the parameters are trained on every record.
+        """
+        comparisons = make_comparisons(features.fields, features.extras, features.identifiers)
         fitted = fit_blocking_rules(
-            features.table, make_blocking_rules(features.fields, features.extras)
+            features.duplicates.representatives.table,
+            make_blocking_rules(features.fields, features.extras, features.identifiers),
         )
         rules = tuple(f.rule for f in fitted)
-        linker = Linker(
-            self._register(self._db_api(), features.table),
-            make_settings(comparisons, rules),
-            log_level=None,
+        fixed_u = {name: agreement_share(features.table, name) for name in features.identifiers}
+        linker = self._linker_over(
+            self._db_api(), features, make_settings(comparisons, rules, fixed_u), comparisons
         )
         training = linker.training
         deterministic: list[str | BlockingRuleCreator] = [
@@ -197,6 +216,7 @@ class DuckDBBackend:
             blocking_rules=rules,
             fields=features.fields,
             extras=features.extras,
+            identifiers=features.identifiers,
             training=Training(
                 features.table.num_rows,
                 seed,
@@ -235,12 +255,30 @@ class DuckDBBackend:
                         level[key] = trained_level[key]
         return settings
 
+    def _linker_over(
+        self,
+        db_api: Any,
+        features: Features,
+        settings: Any,
+        comparisons: Sequence[Comparison],
+    ) -> Linker:
+        """Give a linker over these records, exact matches adjusted for how common a value is
+        among `features.frequencies` (all the records, when these are their distinct ones)."""
+        linker = Linker(self._register(db_api, features.table), settings, log_level=None)
+        if features.frequencies is not None:
+            for column in _frequency_columns(comparisons):
+                lookup = term_frequencies(features.frequencies, column)
+                linker.table_management.register_term_frequency_lookup(
+                    self._register(db_api, lookup), column
+                )
+        return linker
+
     def _linker(self, features: Features, model: Model) -> Linker:
         """Give a linker over these records with the model's parameters, reusing the last one."""
         if self._cache and self._cache[0] == id(features) and self._cache[1] == model.fingerprint:
             return self._cache[2]
         settings = self._settings(model)
-        linker = Linker(self._register(self._db_api(), features.table), settings, log_level=None)
+        linker = self._linker_over(self._db_api(), features, settings, model.comparisons)
         self._cache = (id(features), model.fingerprint, linker)
         return linker
 
@@ -263,6 +301,44 @@ class DuckDBBackend:
         blocked.drop_table_from_database_and_remove_from_cache()
         return table
 
+    def _score_given(
+        self,
+        features: Features,
+        model: Model,
+        settings: dict[str, Any],
+        pairs: Sequence[tuple[str, str]],
+    ) -> tuple[Linker, Any]:
+        """Score exactly the given pairs of these records; return the linker and Splink's table."""
+        db_api = self._db_api()
+        linker = self._linker_over(db_api, features, settings, model.comparisons)
+        keys = pa.table(
+            {
+                "match_key": pa.array(["0"] * len(pairs)),
+                "join_key_l": pa.array([left for left, _ in pairs], pa.string()),
+                "join_key_r": pa.array([right for _, right in pairs], pa.string()),
+            }
+        )
+        linker.table_management.register_blocked_pairs_for_predict(self._register(db_api, keys))
+        return linker, linker.inference.predict(warning_mode="never")
+
+    def score_pairs(
+        self, features: Features, model: Model, pairs: Sequence[tuple[str, str]]
+    ) -> pa.Table:
+        """Score the given pairs of these records: id_l, id_r, match_weight, match_probability.
+
+        One row per pair, in no particular order. Term frequencies come from `features`.
+        """
+        if not pairs:
+            return pa.table(
+                {"id_l": [], "id_r": [], "match_weight": [], "match_probability": []},
+                schema=_PAIR_SCHEMA,
+            )
+        linker, scored = self._score_given(features, model, dict(self._settings(model)), pairs)
+        columns = f"{ID}_l AS id_l, {ID}_r AS id_r, match_weight, match_probability"
+        table = self._select(linker, columns, scored)
+        scored.drop_table_from_database_and_remove_from_cache()
+        return table
+
     def explain_pairs(
         self, features: Features, model: Model, pairs: Sequence[tuple[str, str]]
     ) -> list[MatchScore]:
@@ -272,18 +348,8 @@ class DuckDBBackend:
         """
         if not pairs:
             return []
-        db_api = self._db_api()
         settings = _explaining(self._settings(model))
-        linker = Linker(self._register(db_api, features.table), settings, log_level=None)
-        keys = pa.table(
-            {
-                "match_key": pa.array(["0"] * len(pairs)),
-                "join_key_l": pa.array([left for left, _ in pairs], pa.string()),
-                "join_key_r": pa.array([right for _, right in pairs], pa.string()),
-            }
-        )
-        linker.table_management.register_blocked_pairs_for_predict(self._register(db_api, keys))
-        scored = linker.inference.predict(warning_mode="never")
+        linker, scored = self._score_given(features, model, settings, pairs)
         rows = self._select(linker, "*", scored).to_pylist()
         found = {(str(r[f"{ID}_l"]), str(r[f"{ID}_r"])): r for r in rows}
         return [make_match_score(model, found[pair], ()) for pair in pairs]
@@ -309,11 +375,10 @@ class DuckDBBackend:
         schema = context.table.schema if context is not None else _feature_schema(model)
         pair = pa.Table.from_pylist([dict(record_l), dict(record_r)], schema=schema)
         db_api = self._db_api()
-        linker = Linker(
-            self._register(db_api, context.table if context is not None else pair),
-            settings,
-            log_level=None,
-        )
+        if context is None:
+            linker = Linker(self._register(db_api, pair), settings, log_level=None)
+        else:
+            linker = self._linker_over(db_api, context, settings, model.comparisons)
         left, right = (self._register(db_api, pair.slice(i, 1)) for i in (0, 1))
         scored = linker.inference.score_pair(left, right)
         row = self._select(linker, "*", scored).to_pylist()[0]
@@ -323,9 +388,47 @@ class DuckDBBackend:
 def _feature_schema(model: Model) -> pa.Schema:
     """Give the schema of feature records for a model's fields and extra columns."""
     schema = make_features([{ID: "schema"}]).table.schema
-    for extra in model.extras:
+    for extra in (*model.extras, *model.identifiers):
         schema = schema.append(pa.field(extra, pa.string()))
     return schema
+
+
+_PAIR_SCHEMA = pa.schema(
+    [
+        ("id_l", pa.string()),
+        ("id_r", pa.string()),
+        ("match_weight", pa.float64()),
+        ("match_probability", pa.float64()),
+    ]
+)
+
+
+def _frequency_columns(comparisons: Sequence[Comparison]) -> list[str]:
+    """Name the columns whose exact matches are adjusted for how common the value is."""
+    return list(
+        dict.fromkeys(
+            level.column
+            for comparison in comparisons
+            for level in comparison.levels
+            if level.term_frequency
+        )
+    )
+
+
+def agreement_share(table: pa.Table, column: str) -> float:
+    """Give the chance that two records holding a value hold the same one (sum of squared
+    shares): an upper bound on an identifier's u, since it counts true matches too."""
+    values = table.column(column).drop_null()
+    counts = pc.value_counts(values).field("counts").to_pylist()
+    return float(sum(n * n for n in counts)) / float(len(values)) ** 2
+
+
+def term_frequencies(table: pa.Table, column: str) -> pa.Table:
+    """Give each value's share of the records holding a value, as Splink computes it."""
+    values = table.column(column).drop_null()
+    counts = pa.table({column: values}).group_by(column).aggregate([([], "count_all")])
+    shares = pc.divide(pc.cast(counts.column("count_all"), pa.float64()), float(len(values)))
+    return pa.table({column: counts.column(column), f"tf_{column}": shares})
 
 
 def typed(table: pa.Table) -> pa.Table:

@@ -22,7 +22,8 @@ from linemap.resolve.backend import make_backend
 from linemap.resolve.cluster import JudgedPair
 from linemap.resolve.link import link
 from linemap.resolve.model import Model
-from linemap.services.mention import iter_mentions
+from linemap.resolve.score import MatchScore
+from linemap.services.mention import IDENTIFIERS, iter_mentions
 from linemap.settings import Settings
 from linemap.store.unit_of_work import Transaction, UnitOfWork
 
@@ -88,18 +89,29 @@ def run_resolution(
     if len(mentions) < 2:
         raise InvalidInput("there are fewer than two person mentions to resolve; ingest first")
     started = datetime.now(UTC).isoformat()
+    engine = make_backend(settings.resolve_backend)
     result = link(
         [m.row() for m in mentions],
-        make_backend(settings.resolve_backend),
+        engine,
         threshold=settings.match_threshold,
         pairs_threshold=settings.review_threshold,
         model=model,
+        identifiers=IDENTIFIERS,
         judgements=judgements,
         progress=say,
     )
-    say("storing the run")
     children = {m.entity_id for m in mentions if m.is_child(day)}
     cluster_of = result.clustering.cluster_of
+    say("explaining the uncertain pairs")
+    uncertain = [
+        (*_pair(left, right), p)
+        for left, right, p in result.predictions.distinct_edges(settings.review_threshold)
+        if p < settings.match_threshold and cluster_of[left] != cluster_of[right]
+    ]
+    explained = engine.explain_pairs(
+        result.features, result.model, [(left, right) for left, right, _ in uncertain]
+    )
+    say("storing the run")
     with uow.write() as tx:
         run_id = tx.resolution.add_run(
             started_at=started,
@@ -125,13 +137,14 @@ def run_resolution(
         review = [
             (
                 run_id,
-                *_pair(left, right),
+                left,
+                right,
                 p,
-                _weight(p),
+                score.match_weight,
                 left in children or right in children,
-                None,
+                _explanation(score),
             )
-            for left, right, p in result.predictions.edges(settings.review_threshold)
+            for (left, right, p), score in zip(uncertain, explained, strict=True)
         ]
         tx.resolution.add_pairs(review)
         people = len(set(cluster_of.values()))
@@ -163,11 +176,12 @@ def run_resolution(
     )
 
 
-def _weight(p: float) -> float:
-    import math
-
-    p = min(max(p, 1e-12), 1 - 1e-12)
-    return math.log2(p / (1 - p))
+def _explanation(score: MatchScore) -> str:
+    """The stored explanation of a pair: the prior and each comparison's level and weight."""
+    factors = [
+        [c.comparison, c.description, c.level, round(c.weight, 3)] for c in score.contributions
+    ]
+    return json.dumps({"prior": round(score.prior_weight, 3), "factors": factors})
 
 
 def model_json(uow: UnitOfWork) -> str:
