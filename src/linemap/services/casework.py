@@ -36,8 +36,7 @@ from linemap.store.unit_of_work import Transaction, UnitOfWork
 MAX_HITS = 50
 _T = TypeVar("_T")
 
-# What every read shares lives in services/consultation.py; these names are the ones the
-# identity review (services/review.py) reads through.
+# What every read shares lives in services/consultation.py (short names for it here).
 _Context = consultation.Context
 _context = consultation.load_context
 _decide = consultation.decide_records
@@ -113,7 +112,7 @@ def _hits(
     return hits, list(entities), False
 
 
-def _open(
+def open_record(
     ctx: _Context, tx: Transaction, record_id: int
 ) -> tuple[Marking, Decision] | LinemapError:
     """Return the record's marking and decision, or the refusal to raise once the attempt is
@@ -152,7 +151,7 @@ def record(
     """Show one source record version to an actor allowed to read it."""
     with uow.read() as tx:
         ctx = _context(tx, actor, purpose, today)
-        opened = _open(ctx, tx, record_id)
+        opened = open_record(ctx, tx, record_id)
         result: RecordView | LinemapError = (
             opened
             if isinstance(opened, LinemapError)
@@ -207,7 +206,7 @@ def export_record(
         raise InvalidInput(f"a disclosure needs its {', '.join(missing)}; give them and retry")
     with uow.write() as tx:
         ctx = _context(tx, actor, purpose, now.date())
-        opened = _open(ctx, tx, record_id)
+        opened = open_record(ctx, tx, record_id)
         tx.audit.append_all(ctx.events)  # an attempt refused by the read policy is logged
         if isinstance(opened, LinemapError):
             refusal = opened
@@ -253,7 +252,7 @@ def profile(
     with uow.read() as tx:
         ctx = _context(tx, actor, purpose, today)
         record_id = _resolve_entity(tx, entity_id)
-        opened = _open(ctx, tx, record_id)
+        opened = open_record(ctx, tx, record_id)
         result: Profile | LinemapError = (
             opened
             if isinstance(opened, LinemapError)

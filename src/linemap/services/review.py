@@ -19,7 +19,7 @@ from linemap.governance.actor import Actor, parse_choice
 from linemap.governance.audit import AuditEvent
 from linemap.governance.policy import CASEWORK_ROLES, Decision
 from linemap.model.vocabulary import AuditOperation, Judgement
-from linemap.services import casework
+from linemap.services import casework, consultation
 from linemap.services.view import Entity
 from linemap.store.resolution import JudgementRow, ReviewPair
 from linemap.store.unit_of_work import Transaction, UnitOfWork
@@ -87,7 +87,7 @@ def queue(uow: UnitOfWork, actor: Actor, today: date, limit: int = QUEUE_PAGE) -
         run = tx.resolution.latest_run()
         if run is None:
             return ReviewQueue(None, [], 0, 0, 0)
-        ctx = casework._context(tx, actor, "identity review", today)
+        ctx = consultation.load_context(tx, actor, "identity review", today)
         live = tx.resolution.live_judgements()
         judged = {(j.entity_l, j.entity_r) for j in live}
         items: list[ReviewItem] = []
@@ -100,7 +100,7 @@ def queue(uow: UnitOfWork, actor: Actor, today: date, limit: int = QUEUE_PAGE) -
             offset += _WINDOW
             window = [p for p in window if (p.entity_l, p.entity_r) not in judged]
             records = {r for p in window for r in (p.record_l, p.record_r)}
-            decisions = casework._decide(ctx, tx, records)
+            decisions = consultation.decide_records(ctx, tx, records)
             for pair in window:
                 verdicts = [decisions[pair.record_l][1], decisions[pair.record_r][1]]
                 if not all(v.allowed for v in verdicts):
@@ -109,13 +109,13 @@ def queue(uow: UnitOfWork, actor: Actor, today: date, limit: int = QUEUE_PAGE) -
                     items.append(_item(ctx, tx, pair))
                     shown.update(zip((pair.record_l, pair.record_r), verdicts, strict=True))
         for record_id, decision in sorted(shown.items()):
-            casework._consulted(ctx, record_id, "review", True, decision.isa)
+            consultation.consulted(ctx, record_id, "review", True, decision.isa)
         waiting = tx.resolution.count_review_pairs(run.id, run.threshold)
-    casework._log(uow, ctx)
+    consultation.log(uow, ctx)
     return ReviewQueue(run.id, items, waiting, len(live), elsewhere)
 
 
-def _item(ctx: casework._Context, tx: Transaction, pair: ReviewPair) -> ReviewItem:
+def _item(ctx: consultation.Context, tx: Transaction, pair: ReviewPair) -> ReviewItem:
     left = _mention(ctx, tx, pair.record_l, pair.entity_l)
     right = _mention(ctx, tx, pair.record_r, pair.entity_r)
     prior, factors = explanation(pair.explanation)
@@ -124,8 +124,8 @@ def _item(ctx: casework._Context, tx: Transaction, pair: ReviewPair) -> ReviewIt
     )
 
 
-def _mention(ctx: casework._Context, tx: Transaction, record_id: int, entity_id: str) -> Entity:
-    for entity in casework._entities(ctx, tx.records.statements(record_id)):
+def _mention(ctx: consultation.Context, tx: Transaction, record_id: int, entity_id: str) -> Entity:
+    for entity in consultation.entities(ctx, tx.records.statements(record_id)):
         if entity.id == entity_id:
             return entity
     raise NotFound(f"mention {entity_id} is no longer in its record; run `linemap resolve`")
@@ -151,7 +151,7 @@ def judge(
         raise InvalidInput("a judgement needs two different mentions")
     a, b = _pair(left, right)
     with uow.read() as tx:
-        ctx = casework._context(tx, actor, "identity review", today)
+        ctx = consultation.load_context(tx, actor, "identity review", today)
         run = tx.resolution.latest_run()
         records = tx.resolution.records_of_entities(run.id, [a, b]) if run else {}
         if set(records) != {a, b}:
@@ -160,12 +160,12 @@ def judge(
             (
                 o
                 for r in records.values()
-                if isinstance(o := casework._open(ctx, tx, r), LinemapError)
+                if isinstance(o := casework.open_record(ctx, tx, r), LinemapError)
             ),
             None,
         )
     if refusal is not None:
-        casework._log(uow, ctx)  # the refused attempt is on the record
+        consultation.log(uow, ctx)  # the refused attempt is on the record
         raise refusal
     with uow.write() as tx:
         made = tx.resolution.add_judgement(
