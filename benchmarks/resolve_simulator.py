@@ -8,7 +8,9 @@ runs one resolution (training a model) in a child process, so that its wall time
 are the resolve step's alone, then prints the evaluation (pairwise and B-cubed, each record
 scored by its first person, as `linemap evaluate` does) and the blocking recall: the share of
 true pairs of those mentions that were ever compared (two identical records count as compared:
-their own pair is scored once per group). Everyone in a simulated region is invented.
+their own pair is scored once per group). It also scores the records whose subject carries
+more than a name apart: a bare name, shared by several people in the region, cannot be resolved
+by anyone. Everyone in a simulated region is invented.
 
 Usage: python benchmarks/resolve_simulator.py [--size small|medium|large | --records N]
            [--seed N] [--keep DIR] [--region DIR --database URL] [--no-blocking]
@@ -28,14 +30,16 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from linemap.bootstrap import unit_of_work
 from linemap.resolve.backend import make_backend
 from linemap.resolve.feature import make_features
 from linemap.resolve.model import Model
 from linemap.services import database, evaluation, region
-from linemap.services.mention import IDENTIFIERS, iter_mentions
+from linemap.services.mention import IDENTIFIERS, read_mentions
 from linemap.settings import Settings
+from linemap.simulate.metric import Score, b_cubed, pairwise
 
 # Run in the child: one resolution, retraining, with each stage's time and the peak RSS.
 _CHILD = """
@@ -43,6 +47,7 @@ import json, resource, sys, time
 from linemap.bootstrap import unit_of_work
 from linemap.services.resolution import run_resolution
 from linemap.settings import Settings
+from linemap.simulate.metric import Score, b_cubed, pairwise
 settings = Settings.from_env()
 stages, last = {}, [time.perf_counter(), "start"]
 def progress(stage):
@@ -97,14 +102,16 @@ def _blocking_recall(url: str, truth: dict[str, str]) -> tuple[int, int]:
     settings = Settings.from_env({"LINEMAP_DATABASE_URL": url})
     uow = unit_of_work(settings)
     with uow.read() as tx:
-        mentions = [m for m in iter_mentions(tx) if m.subject]
+        mentions = read_mentions(tx)
         run = tx.resolution.latest_run()
         assert run is not None
         model = Model.from_json(tx.resolution.model(run.id))
-    features = make_features([m.row() for m in mentions], identifiers=IDENTIFIERS)
+    # Every mention, as the run scored them; the pairs counted are of the records' subjects.
+    features = make_features(mentions.records, identifiers=IDENTIFIERS)
     duplicates = features.duplicates
     blocked = make_backend("duckdb").blocked_pairs(duplicates.representatives, model)
-    ids = [m.entity_id for m in mentions]
+    everyone = mentions.records.column("unique_id").to_pylist()
+    ids = [i for i, subject in zip(everyone, mentions.subjects, strict=True) if subject]
     lead = dict(
         zip(
             duplicates.groups.column("id").to_pylist(),
@@ -137,6 +144,31 @@ def _blocking_recall(url: str, truth: dict[str, str]) -> tuple[int, int]:
         """
     ).fetchone() or (0, 0)
     return int(total), int(compared)
+
+
+def _beyond_names(url: str, truth: dict[str, str]) -> tuple[int, Score, Score]:
+    """Score the records whose subject carries more than a name (a date of birth, postcode,
+    phone or identifier): how many are name-only, and pairwise and B-cubed without them."""
+    settings = Settings.from_env({"LINEMAP_DATABASE_URL": url})
+    uow = unit_of_work(settings)
+    with uow.read() as tx:
+        mentions = read_mentions(tx)
+        run = tx.resolution.latest_run()
+        assert run is not None
+        predicted = dict(tx.resolution.iter_subjects(run.id))
+    table = mentions.records
+    more = pc.fill_null(pc.is_valid(table.column("dob")), False)
+    for name in ("postcode", "phone", *IDENTIFIERS):
+        more = pc.or_(more, pc.is_valid(table.column(name)))
+    name_only = {
+        entity.rpartition("#")[0]
+        for entity, has_more, subject in zip(
+            table.column("unique_id").to_pylist(), more.to_pylist(), mentions.subjects, strict=True
+        )
+        if subject and not has_more
+    }
+    kept = {record: person for record, person in predicted.items() if record not in name_only}
+    return len(name_only), pairwise(kept, truth), b_cubed(kept, truth)
 
 
 def _print_score(name: str, score: dict[str, Any]) -> None:
@@ -181,8 +213,12 @@ def main() -> None:
     scored = next(r for r in results if r.stage == "identity_resolution").metrics
     _print_score("pairwise", scored["pairwise"])  # type: ignore[arg-type]
     _print_score("B-cubed", scored["b_cubed"])  # type: ignore[arg-type]
+    truth = evaluation.read_truth(folder / "truth.json")["records"]
+    name_only, kept_pairwise, kept_b_cubed = _beyond_names(url, truth)
+    print(f"name only      {name_only:>12,} records whose subject has a name and nothing else")
+    for label, kept in (("  without them", kept_pairwise), ("  B-cubed", kept_b_cubed)):
+        print(f"{label:<14} P {kept.precision:.4f}  R {kept.recall:.4f}  F1 {kept.f1:.4f}")
     if not args.no_blocking:
-        truth = evaluation.read_truth(folder / "truth.json")["records"]
         started = time.perf_counter()
         total, compared = _blocking_recall(url, truth)
         print(

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from linemap.errors import ConfigurationError
+
 DEFAULT_DATABASE_URL = "sqlite:///linemap.db"
 
 
@@ -38,5 +40,28 @@ class Settings:
             "actor": env.get("LINEMAP_ACTOR", "cli"),
             "mapping_dirs": dirs,
         }
+        for name in ("match_threshold", "review_threshold"):
+            variable = f"LINEMAP_{name.upper()}"
+            if env.get(variable):
+                values[name] = _probability(variable, env[variable])
+        if env.get("LINEMAP_RESOLVE_BACKEND"):
+            values["resolve_backend"] = env["LINEMAP_RESOLVE_BACKEND"]
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
+        made = cls(**values)  # type: ignore[arg-type]
+        if made.review_threshold > made.match_threshold:
+            raise ConfigurationError(
+                "LINEMAP_REVIEW_THRESHOLD is above LINEMAP_MATCH_THRESHOLD: pairs are reviewed"
+                " from the review threshold up to the match threshold; lower the first"
+            )
+        return made
+
+
+def _probability(variable: str, text: str) -> float:
+    """Read a probability from an environment variable, or say what is wrong with it."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 < value < 1.0:
+        raise ConfigurationError(f"{variable} must be a number between 0 and 1, such as 0.95")
+    return value

@@ -261,6 +261,34 @@ def test_simulate_load_and_evaluate(
     assert stages["intake"]["stored"]["recall"] == 1.0
     assert stages["intake"]["quarantined_broken_rows"]["precision"] == 1.0
     assert stages["identity_resolution"]["available"] is False
+    resolved = run(database_url, "resolve", "--json")
+    assert resolved.returncode == 0, resolved.stderr
+    summary = json.loads(resolved.stdout)
+    assert summary["retrained"] is True
+    assert summary["mentions"] > summary["people"] > 0
+    rescored = run(database_url, "evaluate", "--truth", str(out / "truth.json"), "--json")
+    resolution = json.loads(rescored.stdout)["stages"]["identity_resolution"]
+    assert resolution["run"] == summary["run"]
+    assert resolution["pairwise"]["precision"] >= 0.9
     again = run(database_url, "simulate", "--out", str(out), "--seed", "3", "--records", "400")
     assert again.returncode == 1
     assert "Traceback" not in again.stderr
+
+
+def test_resolve_errors_are_one_clear_line(
+    database_url: str, run: Callable[..., Outcome], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = run(database_url, "resolve")
+    assert empty.returncode == 1
+    assert "fewer than two person mentions" in empty.stderr
+    for variable, value, said in (
+        ("LINEMAP_MATCH_THRESHOLD", "high", "between 0 and 1"),
+        ("LINEMAP_MATCH_THRESHOLD", "1.5", "between 0 and 1"),
+        ("LINEMAP_REVIEW_THRESHOLD", "0.99", "above LINEMAP_MATCH_THRESHOLD"),
+    ):
+        monkeypatch.setenv(variable, value)
+        refused = run(database_url, "resolve")
+        monkeypatch.delenv(variable)
+        assert refused.returncode != 0
+        assert said in refused.stderr
+        assert "Traceback" not in refused.stderr

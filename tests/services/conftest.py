@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import csv
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from linemap.governance.actor import Actor
 from linemap.intake.mapping import load_mapping
-from linemap.services import directory
+from linemap.model.vocabulary import Role
+from linemap.services import directory, intake, search, sharing
+from linemap.services.mention import iter_mentions
+from linemap.settings import Settings
 from linemap.store import tables
 from linemap.store.unit_of_work import UnitOfWork
 
 REGISTER_COLUMNS = load_mapping("person-register").columns
+TODAY = date(2026, 11, 26)
 
 
 def register_row(ref: str, **overrides: str) -> dict[str, str]:
@@ -60,3 +66,69 @@ def agencies(uow: UnitOfWork) -> UnitOfWork:
     directory.add_agency(uow, "admin", "KENTPOL", "Kent Police", "police", "Kent")
     directory.add_agency(uow, "admin", "SCH1", "Example Academy", "education", "Kent")
     return uow
+
+
+@pytest.fixture
+def agencies_with_records(uow: UnitOfWork, settings: Settings, tmp_path: Path) -> UnitOfWork:
+    """Three agencies with two register records each, one ISA in force and one expired."""
+    for code, name, kind in (
+        ("KENTPOL", "Kent Police", "police"),
+        ("KENTCSC", "Kent Children's Services", "childrens_social_care"),
+        ("THANETH", "Thanet Housing", "housing"),
+    ):
+        directory.add_agency(
+            uow, "admin", code, name, kind, "Kent", f"share@{code.lower()}.example"
+        )
+        rows = [
+            register_row(f"{code}-1", forename="Jordan", surname="Example"),
+            register_row(f"{code}-2", forename="Jordon", surname="Exampel", date_of_birth="2009"),
+        ]
+        path = write_csv(tmp_path / f"{code}.csv", rows)
+        intake.ingest(uow, settings, path, code, "person-register")
+    search.refresh_index(uow)
+    for code, parties, end in (
+        ("ISA-CE", ["KENTPOL", "KENTCSC"], TODAY + timedelta(days=30)),
+        ("ISA-OLD", ["KENTPOL", "THANETH"], TODAY - timedelta(days=1)),
+    ):
+        sharing.add_isa(
+            uow,
+            None,
+            code=code,
+            purpose="Safeguarding children from criminal exploitation",
+            lawful_basis="DPA 2018 Sch 8 para 4",
+            parties=parties,
+            roles=["practitioner", "analyst"],
+            record_kinds=["person-register"],
+            start=TODAY - timedelta(days=60),
+            end=end,
+        )
+    return uow
+
+
+READER_ACCOUNTS = {
+    "pol.analyst": Actor(1, "pol.analyst", "KENTPOL", Role.ANALYST, True),
+    "csc.worker": Actor(2, "csc.worker", "KENTCSC", Role.PRACTITIONER, True),
+    "csc.chair": Actor(3, "csc.chair", "KENTCSC", Role.MACE_CHAIR, True),
+    "housing.officer": Actor(4, "housing.officer", "THANETH", Role.PRACTITIONER, True),
+}
+
+
+def store_run(uow: UnitOfWork, people: list[int]) -> list[tuple[str, int, str]]:
+    """Store a run putting mention i into person people[i]; return (entity, record, person)."""
+    with uow.write() as tx:
+        mentions = sorted(iter_mentions(tx), key=lambda m: m.record_id)
+        run = tx.resolution.add_run(
+            started_at="2026-11-26T09:00:00+00:00",
+            actor="test",
+            backend="duckdb",
+            model="{}",
+            model_digest="0" * 64,
+            trained_in_run=None,
+            threshold=0.95,
+        )
+        members = [
+            (m.entity_id, m.record_id, f"P{run}-{people[i]}") for i, m in enumerate(mentions)
+        ]
+        tx.resolution.add_members([(run, e, p, r, True) for e, r, p in members])
+        tx.resolution.finish_run(run, "2026-11-26T09:00:01+00:00", len(mentions), len(set(people)))
+    return members

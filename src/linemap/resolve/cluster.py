@@ -49,10 +49,34 @@ class Clustering:
 
 
 class _Forest:
-    """Union-find over record positions with path halving."""
+    """Union-find over record positions with path halving; a root is always the smallest
+    position of its set, so every parent is at a smaller position than its child."""
 
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
+
+    def union_all(self, edges: Iterable[tuple[int, int, float]]) -> None:
+        """Join the sets of every edge (`find` and `union` written out: a million edges)."""
+        parent = self.parent
+        for left, right, _ in edges:
+            while parent[left] != left:
+                parent[left] = parent[parent[left]]
+                left = parent[left]
+            while parent[right] != right:
+                parent[right] = parent[parent[right]]
+                right = parent[right]
+            if left < right:
+                parent[right] = left
+            elif right < left:
+                parent[left] = right
+
+    def roots(self) -> list[int]:
+        """Return each position's root in one pass: parents point to smaller positions, whose
+        roots are known by the time they are needed."""
+        parent = self.parent
+        for node in range(len(parent)):
+            parent[node] = parent[parent[node]]
+        return parent
 
     def find(self, node: int) -> int:
         parent = self.parent
@@ -80,13 +104,27 @@ def cluster(
 ) -> Clustering:
     """Cluster records by scored pairs at or above the threshold, honouring judgements."""
     position = {record: i for i, record in enumerate(ids)}
+    kept = [(position[id_l], position[id_r], p) for id_l, id_r, p in edges if p >= threshold]
+    return cluster_positions(ids, kept, threshold, judgements, position)
+
+
+def cluster_positions(
+    ids: Sequence[str],
+    edges: Sequence[tuple[int, int, float]],
+    threshold: float,
+    judgements: Iterable[JudgedPair] = (),
+    position: Mapping[str, int] | None = None,
+) -> Clustering:
+    """Cluster as `cluster` does, given edges at or above the threshold by record position
+    (a million records' edges, found by Arrow, cost no string lookups)."""
     forest = _Forest(len(ids))
-    kept: list[tuple[int, int, float]] = []
-    for id_l, id_r, p in edges:
-        if p >= threshold:
-            left, right = position[id_l], position[id_r]
-            kept.append((left, right, p))
-            forest.union(left, right)
+    forest.union_all(edges)
+    if position is None:
+        judged = list(judgements)
+        named = {j.id_l for j in judged} | {j.id_r for j in judged}
+        position = {record: i for i, record in enumerate(ids) if record in named}
+        judgements = judged
+    kept = edges
     positives, negatives, unknown = _split(judgements, position)
     for left, right in positives:
         forest.union(left, right)
@@ -126,7 +164,7 @@ def _split(
 def _rebuild(
     forest: _Forest,
     conflicted: set[int],
-    kept: list[tuple[int, int, float]],
+    kept: Sequence[tuple[int, int, float]],
     positives: list[tuple[int, int]],
     negatives: list[tuple[int, int]],
     ids: Sequence[str],
@@ -171,7 +209,7 @@ def _join(forest: _Forest, apart: dict[int, set[int]], a: int, b: int) -> bool:
 
 def _name_clusters(ids: Sequence[str], forest: _Forest) -> dict[str, str]:
     """Name each cluster by its smallest record id and map every record to it."""
-    roots = [forest.find(i) for i in range(len(ids))]
+    roots = forest.roots()
     smallest: dict[int, str] = {}
     for record, root in zip(ids, roots, strict=True):
         current = smallest.get(root)

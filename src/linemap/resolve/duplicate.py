@@ -15,6 +15,8 @@ value is among every record, as without collapsing.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -30,6 +32,7 @@ class Duplicates:
 
     representatives: Features  # one row per group: its first record, in first-seen order
     groups: pa.Table  # id, representative: every record of a group of two or more
+    records: Features  # every record (the representatives' source)
 
     @property
     def collapsed(self) -> int:
@@ -40,6 +43,17 @@ class Duplicates:
     def group_count(self) -> int:
         """Return how many groups hold two or more records."""
         return len(pc.unique(self.groups.column("representative")))
+
+    @functools.cached_property
+    def scored(self) -> Features:
+        """Return the records every scored pair names: the representatives and each group's
+        second record (its own pair's other side), exact matches adjusted as in scoring."""
+        seconds = pc.is_in(
+            self.records.ids, value_set=pa.array([second for _, second in self.twins()])
+        )
+        extra = self.records.table.filter(seconds)
+        table = pa.concat_tables([self.representatives.table, extra])
+        return dataclasses.replace(self.representatives, table=table)
 
     def twins(self) -> list[tuple[str, str]]:
         """Return (representative, second record) for every group of two or more."""
@@ -86,4 +100,4 @@ def collapse(features: Features) -> Duplicates:
         features.identifiers,
         frequencies=table if features.frequencies is None else features.frequencies,
     )
-    return Duplicates(representatives, groups)
+    return Duplicates(representatives, groups, features)

@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 
 from linemap.errors import InvalidInput
 from linemap.resolve.backend import Backend
-from linemap.resolve.cluster import Clustering, JudgedPair, cluster
+from linemap.resolve.cluster import Clustering, JudgedPair, cluster_positions
 from linemap.resolve.feature import Features, make_features
 from linemap.resolve.model import DEFAULT_SEED, Model
 from linemap.resolve.score import PAIR_COLUMNS, Predictions
@@ -36,6 +36,13 @@ class LinkResult:
     predictions: Predictions
     clustering: Clustering
     caveats: tuple[str, ...] = ()
+
+    @property
+    def scored(self) -> Features:
+        """Return the records `predictions.distinct_pairs` name (identical records once each,
+        exact matches adjusted by frequencies among every record): explaining those pairs
+        against these reads far fewer records than against all of `features`."""
+        return self.features.duplicates.scored
 
 
 def _quiet(_: str) -> None:
@@ -79,10 +86,33 @@ def link(
     keep = threshold if pairs_threshold is None else min(pairs_threshold, threshold)
     predictions = _predict(features, model, backend, keep)
     progress("clustering")
-    clustering = cluster(
-        features.ids.to_pylist(), predictions.edges(threshold), threshold, judgements
-    )
+    clustering = _cluster(features, predictions, threshold, judgements)
     return LinkResult(features, model, predictions, clustering, caveats + clustering.caveats)
+
+
+def _cluster(
+    features: Features,
+    predictions: Predictions,
+    threshold: float,
+    judgements: Iterable[JudgedPair],
+) -> Clustering:
+    """Cluster the records, edges found and placed by Arrow rather than one by one."""
+    edges = predictions.spanning(threshold)
+    ids = features.ids
+    left, right = (pc.index_in(edges.column(side), value_set=ids) for side in ("id_l", "id_r"))
+    return cluster_positions(
+        ids.to_pylist(),
+        list(
+            zip(
+                left.to_pylist(),
+                right.to_pylist(),
+                edges.column("match_probability").to_pylist(),
+                strict=True,
+            )
+        ),
+        threshold,
+        judgements,
+    )
 
 
 def _predict(features: Features, model: Model, backend: Backend, keep: float) -> Predictions:

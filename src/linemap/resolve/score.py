@@ -118,22 +118,41 @@ class Predictions:
 
     def edges(self, threshold: float | None = None) -> Iterator[tuple[str, str, float]]:
         """Yield (id_l, id_r, match_probability) edges at or above a probability that join records
-        into the same components as `pairs` would: a group that is its own match is tied to its
-        first record once; one that is not joins through each of its records."""
-        rows = list(_rows(self.distinct_pairs(threshold)))
+        into the same components as `pairs` would (see `spanning`)."""
+        yield from _rows(self.spanning(threshold))
+
+    def spanning(self, threshold: float | None = None) -> pa.Table:
+        """Return id_l, id_r, match_probability edges at or above a probability that join records
+        into the same components as `pairs` would, with far fewer edges: a group of identical
+        records that is its own match is tied to its first record once; one that is not (two
+        bare names, say) joins through each of its records wherever its first record joins."""
+        table = self.distinct_pairs(threshold)
         if self.groups is None:
-            yield from rows
-            return
-        members = _members(self.groups)
-        joined = {left for left, right, _ in rows if right in members.get(left, ())}
-        for left, right, p in rows:
-            if left in joined and right in members[left]:
-                yield from ((left, other, p) for other in members[left][1:])
-                continue
-            yield left, right, p
-            for one, other in ((left, right), (right, left)):
-                if one not in joined:
-                    yield from ((record, other, p) for record in members.get(one, (one,))[1:])
+            return table
+        groups = self.groups.rename_columns(["member", "first"])
+        own = table.join(groups, ["id_r", "id_l"], ["member", "first"], join_type="left semi")
+        between = table.join(groups, ["id_r", "id_l"], ["member", "first"], join_type="left anti")
+        others = groups.filter(pc.not_equal(groups.column("member"), groups.column("first")))
+        ties = others.join(
+            own.select(["id_l", "match_probability"]), "first", "id_l", join_type="inner"
+        )
+        loose = others.filter(
+            pc.invert(pc.is_in(others.column("first"), value_set=own.column("id_l")))
+        )
+        spread = [
+            between.join(loose, side, "first", join_type="inner").select(
+                ["member", other, "match_probability"]
+            )
+            for side, other in (("id_l", "id_r"), ("id_r", "id_l"))
+        ]
+        names = ["id_l", "id_r", "match_probability"]
+        return pa.concat_tables(
+            [
+                between,
+                ties.select(["first", "member", "match_probability"]).rename_columns(names),
+                *(part.rename_columns(names) for part in spread),
+            ]
+        )
 
 
 def _rows(table: pa.Table) -> Iterator[tuple[str, str, float]]:

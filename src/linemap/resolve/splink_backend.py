@@ -308,9 +308,20 @@ class DuckDBBackend:
         settings: dict[str, Any],
         pairs: Sequence[tuple[str, str]],
     ) -> tuple[Linker, Any]:
-        """Score exactly the given pairs of these records; return the linker and Splink's table."""
+        """Score exactly the given pairs of these records; return the linker and Splink's table.
+
+        Only the records the pairs name are handed to Splink (a few thousand pairs of a
+        million records need not cost a million rows); exact matches are still adjusted for
+        how common a value is among all of them.
+        """
         db_api = self._db_api()
-        linker = self._linker_over(db_api, features, settings, model.comparisons)
+        named = pa.array({record for pair in pairs for record in pair}, pa.string())
+        subset = dataclasses.replace(
+            features,
+            table=features.table.filter(pc.is_in(features.ids, value_set=named)),
+            frequencies=features.table if features.frequencies is None else features.frequencies,
+        )
+        linker = self._linker_over(db_api, subset, settings, model.comparisons)
         keys = pa.table(
             {
                 "match_key": pa.array(["0"] * len(pairs)),

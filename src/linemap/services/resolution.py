@@ -4,14 +4,16 @@ A run reads every Person mention of the current source records (with the postcod
 same record links to them), scores pairs with the stored model (or trains one, without labels,
 the first time or on `retrain`), clusters them honouring every judgement in force, and stores
 the clusters and the uncertain pairs as a new versioned run. Runs are derived data: recomputed
-from statements and judgements, never edited. A run is a combination (DPA 2018 s.62) and is
-audited as one; so is every judgement and every undo.
+from statements and judgements. The one change made to a stored run is a judgement (or its
+undo) taking effect at once in the latest run (`apply_judgements`), as the next run would
+apply it. A run is a combination (DPA 2018 s.62) and is audited as one; so is every judgement
+and every undo.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -19,11 +21,11 @@ from linemap.errors import InvalidInput, NotFound
 from linemap.governance.audit import AuditEvent
 from linemap.model.vocabulary import AuditOperation, Judgement
 from linemap.resolve.backend import make_backend
-from linemap.resolve.cluster import JudgedPair
+from linemap.resolve.cluster import JudgedPair, cluster
 from linemap.resolve.link import link
 from linemap.resolve.model import Model
 from linemap.resolve.score import MatchScore
-from linemap.services.mention import IDENTIFIERS, iter_mentions
+from linemap.services.mention import IDENTIFIERS, read_mentions
 from linemap.settings import Settings
 from linemap.store.unit_of_work import Transaction, UnitOfWork
 
@@ -67,6 +69,23 @@ def _judged(tx: Transaction) -> list[JudgedPair]:
     ]
 
 
+def apply_judgements(tx: Transaction, run_id: int, entities: Sequence[str]) -> None:
+    """Apply the judgements in force, at once, to the people of a run holding these mentions,
+    as the next run would: the run's clusters joined by positive judgements and kept apart by
+    negative ones. A negative judgement between two mentions the run put in one cluster cannot
+    part them here (the pairs inside a cluster are not stored): it holds from the next run."""
+    persons = set(tx.resolution.members_of_entities(run_id, entities).values())
+    members = {e: c for e, (_, c) in tx.resolution.clustered_members(run_id, persons).items()}
+    judged = [
+        JudgedPair(members[j.id_l], members[j.id_r], j.judgement)
+        for j in _judged(tx)
+        if j.id_l in members and j.id_r in members
+    ]
+    # No scored pairs here: the run's clusters are joined by judgements alone.
+    clustering = cluster(sorted(set(members.values())), [], 1.0, judged)
+    tx.resolution.regroup(run_id, persons, clustering.cluster_of)
+
+
 def run_resolution(
     uow: UnitOfWork,
     settings: Settings,
@@ -80,18 +99,19 @@ def run_resolution(
     day = today or date.today()
     say("reading person mentions")
     with uow.read() as tx:
-        mentions = list(iter_mentions(tx))
+        mentions = read_mentions(tx)
         previous = tx.resolution.latest_run()
         model = None
         if previous is not None and not retrain:
             model = Model.from_json(tx.resolution.model(previous.id))
         judgements = _judged(tx)
+        seen = max((j.id for j in tx.resolution.live_judgements()), default=0)
     if len(mentions) < 2:
         raise InvalidInput("there are fewer than two person mentions to resolve; ingest first")
     started = datetime.now(UTC).isoformat()
     engine = make_backend(settings.resolve_backend)
     result = link(
-        [m.row() for m in mentions],
+        mentions.records,
         engine,
         threshold=settings.match_threshold,
         pairs_threshold=settings.review_threshold,
@@ -100,7 +120,7 @@ def run_resolution(
         judgements=judgements,
         progress=say,
     )
-    children = {m.entity_id for m in mentions if m.is_child(day)}
+    children = mentions.children(day)
     cluster_of = result.clustering.cluster_of
     say("explaining the uncertain pairs")
     uncertain = [
@@ -109,7 +129,7 @@ def run_resolution(
         if p < settings.match_threshold and cluster_of[left] != cluster_of[right]
     ]
     explained = engine.explain_pairs(
-        result.features, result.model, [(left, right) for left, right, _ in uncertain]
+        result.scored, result.model, [(left, right) for left, right, _ in uncertain]
     )
     say("storing the run")
     with uow.write() as tx:
@@ -123,17 +143,17 @@ def run_resolution(
             threshold=settings.match_threshold,
         )
         tx.resolution.add_members(
-            [
-                (
-                    run_id,
-                    m.entity_id,
-                    f"P{run_id}-{cluster_of[m.entity_id]}",
-                    m.record_id,
-                    m.subject,
-                )
-                for m in mentions
-            ]
+            (run_id, entity_id, f"P{run_id}-{cluster_of[entity_id]}", record_id, subject)
+            for entity_id, record_id, subject in zip(
+                mentions.records.column("unique_id").to_pylist(),
+                mentions.record_ids,
+                mentions.subjects,
+                strict=True,
+            )
         )
+        late = [j for j in tx.resolution.live_judgements() if j.id > seen]
+        if late:  # made while this run was scoring: they hold in it at once, as in any run
+            apply_judgements(tx, run_id, [e for j in late for e in (j.entity_l, j.entity_r)])
         review = [
             (
                 run_id,

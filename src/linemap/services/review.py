@@ -4,8 +4,12 @@ The queue offers the uncertain pairs of the latest resolution run whose mentions
 different people, those touching children first, each with the explanation stored when it was
 scored. A reviewer sees a pair only when the policy lets them read both records; every record
 shown is a consultation. Judgements are first-class records: attributed, reasoned, audited as
-combinations (DPA 2018 s.62), and undoable. They hold from the next run (`linemap resolve`): a
-positive one always joins its pair, a negative one is never violated and never re-suggested.
+combinations (DPA 2018 s.62), and undoable. They take effect at once in the latest run and
+hold in every later one: a positive one always joins its pair, a negative one is never violated
+and never re-suggested. One waits for the next run (`linemap resolve`): a negative judgement
+between two mentions the run itself put in one cluster, since the pairs inside a cluster are
+not stored to re-cluster it. A judgement that contradicts one in force is refused: undo that
+one first.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from linemap.governance.actor import Actor, parse_choice
 from linemap.governance.audit import AuditEvent
 from linemap.governance.policy import CASEWORK_ROLES, Decision
 from linemap.model.vocabulary import AuditOperation, Judgement
-from linemap.services import casework, consultation
+from linemap.services import casework, consultation, resolution
 from linemap.services.view import Entity
 from linemap.store.resolution import JudgementRow, ReviewPair
 from linemap.store.unit_of_work import Transaction, UnitOfWork
@@ -168,6 +172,8 @@ def judge(
         consultation.log(uow, ctx)  # the refused attempt is on the record
         raise refusal
     with uow.write() as tx:
+        assert run is not None  # the mentions were found in it
+        _refuse_contradiction(tx, run.id, a, b, verdict)
         made = tx.resolution.add_judgement(
             entity_l=a,
             entity_r=b,
@@ -177,10 +183,41 @@ def judge(
             actor_agency=actor.agency_code,
             made_at=datetime.now(UTC).isoformat(),
         )
+        resolution.apply_judgements(tx, run.id, [a, b])
         tx.audit.append(
             _combination(actor, a, b, {"judgement": verdict.value, "judgement_id": made}, reason)
         )
     return made
+
+
+def _refuse_contradiction(
+    tx: Transaction, run_id: int, left: str, right: str, verdict: Judgement
+) -> None:
+    """Refuse a judgement that contradicts judgements in force: a positive one joining two
+    people that a negative one keeps apart, or a negative one parting two mentions that
+    positive ones joined. Name those judgements, to be undone first if they are wrong."""
+    persons = tx.resolution.members_of_entities(run_id, [left, right])
+    members = tx.resolution.clustered_members(run_id, set(persons.values()))
+    together = persons[left] == persons[right]
+    if verdict is Judgement.POSITIVE and not together:
+        wanted, by = Judgement.NEGATIVE, 0  # a negative one across the two people
+    elif verdict is Judgement.NEGATIVE and together and members[left][1] != members[right][1]:
+        wanted, by = Judgement.POSITIVE, 1  # a positive one across the person's clusters
+    else:
+        return
+    against = [
+        str(j.id)
+        for j in tx.resolution.live_judgements()
+        if j.judgement == wanted.value
+        and j.entity_l in members
+        and j.entity_r in members
+        and members[j.entity_l][by] != members[j.entity_r][by]
+    ]
+    if against:
+        raise InvalidInput(
+            f"this contradicts judgement(s) {', '.join(against)} in force;"
+            " undo those first if they are wrong"
+        )
 
 
 def _combination(
@@ -198,7 +235,8 @@ def _combination(
 
 
 def undo(uow: UnitOfWork, actor: Actor, judgement_id: int, reason: str) -> None:
-    """Undo a judgement; the next run clusters as if it had never been made."""
+    """Undo a judgement: the latest run's people, and every later run, are as if it had never
+    been made (a positive one the run itself applied parts its pair from the next run)."""
     _require_reviewer(actor)
     if not reason.strip():
         raise InvalidInput("give the reason for undoing the judgement")
@@ -211,6 +249,9 @@ def undo(uow: UnitOfWork, actor: Actor, judgement_id: int, reason: str) -> None:
         row = tx.resolution.undo_judgement(
             judgement_id, actor.username, datetime.now(UTC).isoformat(), reason.strip()
         )
+        run = tx.resolution.latest_run()
+        if run is not None:
+            resolution.apply_judgements(tx, run.id, [row.entity_l, row.entity_r])
         detail: dict[str, object] = {"undo": judgement_id, "judgement": row.judgement}
         tx.audit.append(_combination(actor, row.entity_l, row.entity_r, detail, reason))
 

@@ -162,8 +162,8 @@ class RecordRepository:
         """Return when each value of these versions was first seen, keyed by
         (record id, entity key, property, value)."""
         found: dict[tuple[int, str, str, str], str] = {}
-        for start in range(0, len(record_ids), 200):
-            chunk = record_ids[start : start + 200]
+        for start in range(0, len(record_ids), span.CHUNK):
+            chunk = record_ids[start : start + span.CHUNK]
             records = self.connection.execute(
                 select(
                     source_record.c.id,

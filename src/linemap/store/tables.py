@@ -249,6 +249,8 @@ resolution_member = Table(
     Column("person_id", String(40), nullable=False),
     Column("record_id", BigInteger, nullable=False),
     Column("subject", Boolean, nullable=False),  # the record's first person: whom it is about
+    # The cluster the run put it in, where a judgement since has moved it to another person.
+    Column("clustered_as", String(40)),
     Index("ix_resolution_member_person", "run_id", "person_id"),
 )
 

@@ -145,7 +145,7 @@ def add_judgement(
 def undo_judgement(
     request: Request, signed: Session, judgement_id: JudgementId, body: UndoIn, csrf: Csrf = None
 ) -> Response:
-    """Undo a judgement of your agency; the next run clusters as if it had not been made."""
+    """Undo a judgement of your agency: people are regrouped as if it had not been made."""
     check_csrf(signed, csrf)
     ws = get_workspace(request)
     review.undo(ws.uow, signed.actor, judgement_id, body.reason)
