@@ -8,20 +8,29 @@ What it does, per backend:
   1. simulate a region (`--records`, default 110,000 exported records: about 110,000 Person
      entities) once, and load it with load_region (the real ingest and search-index refresh);
      on PostgreSQL, ANALYZE after the last file and after the load (the state autovacuum
-     reaches soon after a load);
+     reaches soon after a load); then resolve who is who (`linemap resolve`), so that a
+     profile is a person assembled across agencies, as in a workspace in use (not with
+     `--no-resolve`);
   2. create one account per user in 16 agencies and two information sharing agreements, so
      most reads cross agencies under an ISA and some are refused (discovery);
   3. serve `create_app(Settings(...))` under uvicorn in a child process on a free port, as
      `linemap serve` does (one process);
-  4. sign every user in over HTTP and run them concurrently (closed loop, `--think` seconds
-     between requests, none by default): a search for a name from the data (sometimes with a
-     year of birth or a postcode district), then the profile of a person hit; warm up first;
+  4. sign every user in over HTTP and run them concurrently: a search for a name from the data
+     (sometimes with a year of birth or a postcode district), then the profile of a person
+     hit, each user pausing `--think` seconds between requests (on average: 0.5 to 1.5 times
+     it; 5 s by default); warm up first;
   5. print per endpoint the count, throughput, p50/p95/p99/max in ms and the audit events
      written, then drop the database and the temporary files.
 
 Usage: python benchmarks/workspace_latency.py [--backend sqlite|postgresql|both]
        [--records N] [--users 20] [--seconds 60] [--requests N] [--warmup 200] [--think S]
-       [--postgres-url URL] [--database-url URL] [--keep]
+       [--postgres-url URL] [--database-url URL] [--keep] [--no-resolve]
+
+"20 concurrent users" is read as 20 people signed in and working at once, each reading what
+they asked for before the next request. `--think 0` measures saturation instead (every user
+sends the next request the moment the last one answers), which says how many requests a second
+one process serves: by Little's law the latency is then about users / throughput, so 20
+users with no pause would need over 130 requests a second for even a mean of 150 ms.
 
 `--database-url` measures an already loaded database instead of building one (accounts and
 agreements named bench-* are added to it). `--keep` keeps the databases it builds.
@@ -53,6 +62,7 @@ from sqlalchemy import bindparam, make_url, text
 
 from linemap.services import database, directory, sharing
 from linemap.services.region import load_region, read_manifest, simulate_region
+from linemap.services.resolution import run_resolution
 from linemap.settings import Settings
 from linemap.store.unit_of_work import UnitOfWork
 
@@ -166,9 +176,9 @@ def drop(target: Target) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def build(target: Target, region: Path) -> None:
-    """Migrate and load the region; on PostgreSQL, ANALYZE after the last file (as autovacuum
-    would)."""
+def build(target: Target, region: Path, resolve: bool) -> None:
+    """Migrate and load the region and resolve who is who (as a workspace in use has); on
+    PostgreSQL, ANALYZE after the last file (as autovacuum would) and at the end."""
     uow = UnitOfWork.from_url(target.url)
     files = len(read_manifest(region)["files"])
     done: list[str] = []
@@ -188,6 +198,13 @@ def build(target: Target, region: Path) -> None:
             f"  loaded {summary.accepted:,} rows ({summary.rejected:,} quarantined) "
             f"in {time.perf_counter() - started:.0f} s"
         )
+        if resolve:
+            started = time.perf_counter()
+            run = run_resolution(uow, Settings(database_url=target.url, actor="bench"))
+            print(
+                f"  resolved {run.mentions:,} person mentions into {run.people:,} people"
+                f" in {time.perf_counter() - started:.0f} s"
+            )
         if target.backend == "postgresql":
             analyze(uow)
     finally:
@@ -524,7 +541,7 @@ def measure(target: Target, region: Path | None, args: argparse.Namespace) -> bo
     print(f"\n{target.backend}: {make_url(target.url).render_as_string(hide_password=True)}")
     if target.built:
         assert region is not None
-        build(target, region)
+        build(target, region, not args.no_resolve)
     uow = UnitOfWork.from_url(target.url)
     try:
         started = time.perf_counter()
@@ -568,7 +585,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60, help="how long to measure")
     parser.add_argument("--requests", type=int, default=0, help="stop after this many, if sooner")
     parser.add_argument("--warmup", type=int, default=200, help="requests before measuring")
-    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between requests")
+    parser.add_argument("--think", type=float, default=5.0, help="mean seconds between requests")
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("LINEMAP_TEST_DATABASE_URL", DEFAULT_POSTGRES),
@@ -576,6 +593,9 @@ def main() -> None:
     )
     parser.add_argument("--database-url", help="measure this loaded database; build none")
     parser.add_argument("--keep", action="store_true", help="keep the databases built")
+    parser.add_argument(
+        "--no-resolve", action="store_true", help="measure without a resolution run"
+    )
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
