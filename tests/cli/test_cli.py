@@ -292,3 +292,12 @@ def test_resolve_errors_are_one_clear_line(
         assert refused.returncode != 0
         assert said in refused.stderr
         assert "Traceback" not in refused.stderr
+
+
+def test_a_usage_error_prints_usage_not_an_internal_error(
+    database_url: str, run: Callable[..., Outcome]
+) -> None:
+    missing = run(database_url, "link")
+    assert missing.returncode == 2
+    assert "Missing argument" in missing.stderr
+    assert "internal error" not in missing.stderr

@@ -16,6 +16,7 @@ from linemap.cli import (
     ingest,
     link,
     mapping,
+    network,
     resolve,
     serve,
     sharing,
@@ -38,6 +39,7 @@ app.add_typer(agency.user_app, name="user")
 app.add_typer(mapping.app, name="mapping")
 app.add_typer(audit.app, name="audit")
 app.add_typer(sharing.app, name="isa")
+app.add_typer(network.app, name="network")
 app.command("ingest")(ingest.ingest)
 app.command("erase")(audit.erase)
 app.command("simulate")(simulate.simulate)
@@ -93,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except Exception as error:  # never show a traceback: it may hold data
-        if error.__class__.__module__.startswith("click"):
+        if type(error).__module__.startswith(("click", "typer._click")):  # typer vendors click
             _usage(error)
         fail(f"internal error ({type(error).__name__}); please report it with the command used", 70)
 
