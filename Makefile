@@ -18,16 +18,23 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Front-end libraries come from the npm registry at build time, never a CDN, never committed.
-$(VENDOR)/htmx.min.js: $(ASSETS)/package.json $(ASSETS)/package-lock.json
+# The base map is world-atlas's Natural Earth 1:10m land, so the map needs no tile server.
+$(VENDOR)/.stamp: $(ASSETS)/package.json $(ASSETS)/package-lock.json
 	cd $(ASSETS) && npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(VENDOR)
+	mkdir -p $(VENDOR)/images
 	cp $(ASSETS)/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp $(ASSETS)/node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/cytoscape.min.js
+	cp $(ASSETS)/node_modules/leaflet/dist/leaflet.js $(ASSETS)/node_modules/leaflet/dist/leaflet.css $(VENDOR)/
+	cp $(ASSETS)/node_modules/leaflet/dist/images/*.png $(VENDOR)/images/
+	cp $(ASSETS)/node_modules/topojson-client/dist/topojson-client.min.js $(VENDOR)/topojson-client.min.js
+	cp $(ASSETS)/node_modules/world-atlas/land-10m.json $(VENDOR)/land-10m.json
+	touch $(VENDOR)/.stamp
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
 $(BROWSER):
 	apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
 
-assets: $(VENDOR)/htmx.min.js
+assets: $(VENDOR)/.stamp
 
 setup: $(STAMP) assets $(BROWSER)
 

@@ -21,11 +21,12 @@ import uvicorn
 from playwright.sync_api import Browser, Cookie, Page, Response, expect, sync_playwright
 
 from linemap.intake.mapping import load_mapping
-from linemap.services import directory, intake, search, sharing
+from linemap.services import directory, intake, network, search, sharing
 from linemap.settings import Settings
 from linemap.store.unit_of_work import UnitOfWork
 from linemap.web.app import create_app
 from tests.services.conftest import register_row, write_csv
+from tests.web.conftest import seed_resolution
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -124,6 +125,8 @@ def seed_workspace(database_url: str, folder: Path) -> None:
         start=today - timedelta(days=30),
         end=today + timedelta(days=365),
     )
+    seed_resolution(uow)  # who is who, then the map, so that the link chart has a snapshot
+    network.build_snapshot(uow, settings, as_of=today)
     uow.dispose()
 
 
@@ -139,11 +142,18 @@ def chromium() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def workspace_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve a seeded workspace on a free port of 127.0.0.1 and return its address."""
+def workspace_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Seed the workspace's database and return its URL."""
     folder = tmp_path_factory.mktemp("browser")
     database_url = f"sqlite:///{folder / 'linemap.db'}"
     seed_workspace(database_url, folder)
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def workspace_url(workspace_database: str) -> Iterator[str]:
+    """Serve the seeded workspace on a free port of 127.0.0.1 and return its address."""
+    database_url = workspace_database
     app = create_app(Settings(database_url=database_url, actor="web"))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))

@@ -23,6 +23,7 @@ from tests.browser.conftest import (
     visit,
 )
 from tests.services.conftest import register_row, write_csv
+from tests.web.conftest import phone_chart
 
 SignIn = Callable[[str], None]
 
@@ -208,3 +209,27 @@ def test_administration_and_audit_pages(
     expect(page.get_by_role("main")).to_contain_text(shown)
     check_accessible(page)
     visit(page, path)
+
+
+def test_the_link_chart_draws_a_node_and_opens_a_links_evidence(
+    page: Page, signed_in: SignIn, workspace_database: str
+) -> None:
+    node, _ = phone_chart(workspace_database)
+    signed_in("csc.worker")  # children's services, under the ISA with the police
+    visit(page, f"/map/chart?focus=node:{node}&view=safeguarding")
+    expect(page.locator("#chart canvas").first).to_be_attached()
+    expect(page.locator("#chart-nodes tbody tr")).to_have_count(2)  # the phone and its user
+    expect(page.locator("#chart-status")).to_contain_text("2 nodes, 1 links shown")
+    expect(page.locator("#chart-nodes")).not_to_contain_text("Jordan")  # role and number only
+    page.locator("#chart-links").get_by_role("button", name="Evidence").click()
+    expect(page.locator("#chart-evidence")).to_contain_text("KENTPOL record")
+    visit(page, "/map")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Deal lines")
+
+
+def test_an_outsider_gets_no_chart(page: Page, signed_in: SignIn, workspace_database: str) -> None:
+    node, _ = phone_chart(workspace_database)
+    signed_in("housing.officer")
+    visit(page, f"/map/chart?focus=node:{node}")
+    expect(page.locator("#chart-status")).to_contain_text("nothing to draw")
+    expect(page.locator("#chart-nodes tbody tr")).to_have_count(0)

@@ -231,6 +231,15 @@ def test_unclosed_quote_that_overruns_the_field_limit_is_refused(tmp_path: Path)
     assert "Jordan" not in message
 
 
+def test_the_field_limit_holds_whatever_another_library_set(tmp_path: Path) -> None:
+    before = csv.field_size_limit(10**8)  # followthemoney raises it on import, for one
+    try:
+        content = f'{HEADER}\nJordan Smith,"2007,0770\n'.encode() + b"Zoe Adebayo,1,2\n" * 20_000
+        assert "unclosed quote" in unreadable(write(tmp_path / "export.csv", content))
+    finally:
+        csv.field_size_limit(before)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from linemap.services import directory, intake, search, sharing
+from linemap.services import directory, intake, network, search, sharing
 from linemap.services.mention import iter_mentions
 from linemap.settings import Settings
 from linemap.store.unit_of_work import UnitOfWork
@@ -85,7 +85,20 @@ def seed_workspace(database_url: str, folder: Path) -> None:
         end=date(2026, 12, 31),
     )
     seed_resolution(uow)
+    network.build_snapshot(uow, settings, as_of=NOW.date())
     uow.dispose()
+
+
+def phone_chart(database_url: str) -> tuple[int, int]:
+    """Return the seeded snapshot's node of the first record's phone, and a link of it."""
+    uow = UnitOfWork.from_url(database_url)
+    with uow.read() as tx:
+        snapshot = tx.network.latest_snapshot()
+        assert snapshot is not None
+        [node] = tx.chart.nodes_by_key(snapshot.id, "phone", ["+447700900123"])
+        [edge, *_] = tx.chart.edges_around(snapshot.id, [node])
+    uow.dispose()
+    return node, edge.id
 
 
 EXPLANATION = {

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from linemap.settings import Settings
 from linemap.store.unit_of_work import UnitOfWork
 from linemap.web.app import create_app, route_table
+from tests.web.conftest import phone_chart
 
 Client = Callable[[str | None], TestClient]
 KINDS = {"none", "consultation", "collection", "alteration", "disclosure", "combination"}
@@ -44,6 +45,7 @@ def test_each_consultation_route_writes_one_event_per_record_touched(
     hit = analyst.get("/api/v1/search", params={"q": "Jordan"}).json()["hits"][0]
     person = quote(hit["id"], safe="")
     record = hit["record_id"]
+    node, edge = phone_chart(app_settings.database_url)  # one record stands behind the link
     # (who, path, params, records the call touches); a new consultation route must be added here
     calls = {
         ("/api/v1/search", "GET"): ("csc.worker", "/api/v1/search", {"q": "Jordan"}, 1),
@@ -61,6 +63,16 @@ def test_each_consultation_route_writes_one_event_per_record_touched(
         ("/audit", "GET"): ("pol.auditor", "/audit", {}, 1),
         ("/api/v1/review", "GET"): ("csc.worker", "/api/v1/review", {}, 2),
         ("/review", "GET"): ("pol.analyst", "/review", {}, 2),
+        ("/api/v1/map/chart", "GET"): (
+            "pol.analyst",
+            "/api/v1/map/chart",
+            {"focus": f"node:{node}"},
+            1,
+        ),
+        ("/api/v1/map/edges/{edge_id}", "GET"): ("csc.worker", f"/api/v1/map/edges/{edge}", {}, 1),
+        ("/api/v1/map/lines", "GET"): ("pol.analyst", "/api/v1/map/lines", {}, 0),  # no line
+        ("/map", "GET"): ("pol.analyst", "/map", {}, 0),
+        ("/map/timeline", "GET"): ("csc.worker", "/map/timeline", {"focus": f"node:{node}"}, 1),
     }
     app = create_app(app_settings)
     consultation_routes = {
@@ -97,7 +109,12 @@ def test_each_disclosure_route_writes_one_disclosure_per_record(
         if (r.openapi_extra or {}).get("x-linemap-audit") == "disclosure"
     }
     app.state.workspace.uow.dispose()
-    assert routes == {"/api/v1/records/{record_id}/disclosures", "/records/{record_id}/export"}
+    assert routes == {
+        "/api/v1/records/{record_id}/disclosures",
+        "/records/{record_id}/export",
+        "/api/v1/map/export",
+        "/map/export",
+    }
     before = len(_consultations(app_settings, "disclosure"))
     made = analyst.post(f"/api/v1/records/{record}/disclosures", json=body)
     assert made.status_code == 201, made.text
@@ -112,3 +129,13 @@ def test_each_disclosure_route_writes_one_disclosure_per_record(
     assert "attachment" in download.headers["content-disposition"]
     assert "linemap disclosure D-" in download.text
     assert len(_consultations(app_settings, "disclosure")) == before + 2
+    node, _ = phone_chart(app_settings.database_url)
+    chart = {"focus": f"node:{node}", "view": "safeguarding", "format": "graphml", **body}
+    exported = analyst.post("/api/v1/map/export", json=chart)
+    assert exported.status_code == 200, exported.text
+    frame = page.get(f"/map/chart?focus=node:{node}").text
+    csrf = frame.split('name="csrf_token" value="')[1].split('"')[0]
+    download = page.post("/map/export", data={"csrf_token": csrf, **chart})
+    assert download.status_code == 200
+    assert "linemap disclosure D-" in download.text
+    assert len(_consultations(app_settings, "disclosure")) == before + 4  # one record each

@@ -22,6 +22,7 @@ from linemap.cli import (
     sharing,
     simulate,
 )
+from linemap.cli import map as map_cmd
 from linemap.cli.common import State, console, fail
 from linemap.errors import LinemapError
 from linemap.services import database
@@ -47,6 +48,7 @@ app.command("evaluate")(evaluate.evaluate)
 app.command("serve")(serve.serve)
 app.command("link")(link.link)
 app.command("resolve")(resolve.resolve)
+app.command("map")(map_cmd.map_network)
 
 
 @app.callback()

@@ -177,10 +177,17 @@ class _Table:
         self.close()
 
 
+# The longest cell read: past it the parser stops with an error, which is how an unclosed
+# quote that swallows the rest of the file is caught. The csv module keeps this limit for the
+# whole process and some libraries raise it on import, so the reader sets it each time.
+FIELD_LIMIT = 131_072
+
+
 class _CsvTable(_Table):
     """A delimited text file in UTF-8, UTF-16 or Windows-1252."""
 
     def __init__(self, path: Path, raw: BinaryIO) -> None:
+        csv.field_size_limit(FIELD_LIMIT)
         self._path = path
         self._raw = raw
         self._size = os.fstat(raw.fileno()).st_size

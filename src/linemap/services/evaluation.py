@@ -8,15 +8,24 @@ replacing one function.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from linemap.errors import InvalidInput, MappingError
 from linemap.intake.mapping import load_mapping
+from linemap.services.network import map_address_key
 from linemap.services.region import read_json
-from linemap.simulate.metric import Score, b_cubed, pairwise, set_score
+from linemap.simulate.metric import (
+    Score,
+    adjusted_rand_index,
+    b_cubed,
+    pairwise,
+    precision_at_k,
+    set_score,
+)
 from linemap.store.unit_of_work import Transaction, UnitOfWork
 
 Truth = dict[str, Any]
@@ -122,13 +131,174 @@ def _waiting(stage: str, needs: str) -> Callable[[Truth, Transaction], StageResu
     return result
 
 
+class _Map:
+    """The latest network snapshot's findings, with its people read as the truth's identities
+    (a person is the identity most of the records they are the subject of belong to)."""
+
+    def __init__(self, truth: Truth, tx: Transaction) -> None:
+        self.tx, self.records = tx, truth["records"]
+        self.snapshot = tx.network.latest_snapshot()
+        self.identities: dict[int, str | None] = {}
+
+    def findings(
+        self, kind: str
+    ) -> list[tuple[str | None, int | None, str | None, float | None, str]]:
+        assert self.snapshot is not None
+        return self.tx.network.findings(self.snapshot.id, kind)
+
+    def keys(self, nodes: Collection[int]) -> dict[int, tuple[str, str]]:
+        assert self.snapshot is not None
+        return self.tx.network.node_keys(self.snapshot.id, nodes)
+
+    def identity(self, nodes: Collection[int]) -> dict[int, str | None]:
+        """Return the identity of each person node."""
+        wanted = [n for n in nodes if n not in self.identities]
+        keys = self.keys(wanted)
+        assert self.snapshot is not None
+        persons = {key for _, key in keys.values()}  # a mention the run left out finds none
+        subjects = self.tx.network.subject_records(self.snapshot.resolution_run_id, persons)
+        for node, (_, key) in keys.items():
+            found = subjects.get(key) or [key.rpartition("#")[0]]
+            votes = Counter(i for r in found if (i := self.records.get(r)))
+            self.identities[node] = votes.most_common(1)[0][0] if votes else None
+        return {n: self.identities.get(n) for n in nodes}
+
+
+def _unmapped(stage: str) -> StageResult:
+    return StageResult(stage, False, note="not scored yet: run `linemap map`")
+
+
+def _mapped(
+    stage: str,
+) -> Callable[[Callable[[Truth, _Map], StageResult]], Callable[[Truth, Transaction], StageResult]]:
+    def wrap(
+        score: Callable[[Truth, _Map], StageResult],
+    ) -> Callable[[Truth, Transaction], StageResult]:
+        def result(truth: Truth, tx: Transaction) -> StageResult:
+            found = _Map(truth, tx)
+            return _unmapped(stage) if found.snapshot is None else score(truth, found)
+
+        return result
+
+    return wrap
+
+
+@_mapped("organisers")
+def _organisers(truth: Truth, found: _Map) -> StageResult:
+    """Precision at 10 of the organiser ranking (the perpetrator subgraph's), by identity."""
+    ranked = [node for _, node, _, _, _ in found.findings("organiser") if node is not None]
+    identities = found.identity(ranked)
+    order = list(dict.fromkeys(i for n in ranked if (i := identities[n])))
+    scores = {k: precision_at_k(order, truth.get("organisers", []), k) for k in (10, 50)}
+    return StageResult(
+        "organisers",
+        True,
+        {
+            "ranked": len(order),
+            **{f"precision_at_{k}": round(v.precision, 4) for k, v in scores.items()},
+            "caveats": list(scores[10].caveats),
+        },
+        note="people ranked on the perpetrator subgraph, read as identities by their records",
+    )
+
+
+@_mapped("lines")
+def _lines(truth: Truth, found: _Map) -> StageResult:
+    """Line membership against the true members: adjusted Rand index over every true member
+    (a member found on no line counts as a line of their own), and how many were found."""
+    members = found.findings("member")
+    identities = found.identity([n for _, n, _, _, _ in members if n is not None])
+    predicted: dict[str, str] = {}
+    strength: dict[str, float] = {}
+    for line, node, _, score, _ in members:
+        identity = identities.get(node) if node is not None else None
+        if identity and line and (score or 0.0) > strength.get(identity, -1.0):
+            predicted[identity], strength[identity] = line, score or 0.0
+    true_line: dict[str, str] = {}
+    for line in truth.get("lines", []):
+        for member in line["members"]:
+            true_line.setdefault(member, line["id"])
+    scored = {i: predicted.get(i, f"unassigned:{i}") for i in true_line}
+    ari = adjusted_rand_index(scored, true_line)
+    return StageResult(
+        "lines",
+        True,
+        {
+            "lines_found": len(found.findings("line")),
+            "lines_in_truth": len(truth.get("lines", [])),
+            "membership_ari": round(ari.value, 4),
+            "members_found": _score(set_score(predicted, true_line)),
+        },
+        note="each identity's strongest membership; cuckooed residents are not members",
+    )
+
+
+def _postcode(kind_key: tuple[str, str]) -> str:
+    kind, key = kind_key
+    return key.partition("|")[2] if kind == "place" else key.partition("|")[0]
+
+
+@_mapped("cuckooed_addresses")
+def _cuckooed(truth: Truth, found: _Map) -> StageResult:
+    """Cuckooed addresses (postcode and dwelling, keyed as the map keys them) against the
+    truth's; and their residents named as victims, as (identity, postcode)."""
+    rows = found.findings("cuckooed")
+    keys = found.keys([n for _, n, _, _, _ in rows if n is not None])
+    residents = {
+        n: json.loads(d)["residents_as_victims"] for _, n, _, _, d in rows if n is not None
+    }
+    identities = found.identity([r for rs in residents.values() for r in rs])
+    named = {
+        f"{identities[r]} {_postcode(keys[n])}"
+        for n, rs in residents.items()
+        for r in rs
+        if identities[r]
+    }
+    cuckooed = truth.get("cuckooed_addresses", [])
+    return StageResult(
+        "cuckooed_addresses",
+        True,
+        {
+            "addresses": len(rows),
+            "scored": _score(
+                set_score({key for _, key in keys.values()}, map(_dwelling, cuckooed))
+            ),
+            "residents_named": _score(
+                set_score(named, {f"{a['identity']} {a['postcode']}" for a in cuckooed})
+            ),
+        },
+        note="an address scored by its postcode and dwelling; a resident as (identity, postcode)",
+    )
+
+
+def _dwelling(address: dict[str, str]) -> str:
+    """Key a true cuckooed address as the map keys an address: postcode and dwelling."""
+    line = map_address_key(address["address"])
+    return f"{address['postcode']}|{line}" if line else address["postcode"]
+
+
+@_mapped("recruitment_places")
+def _places(truth: Truth, found: _Map) -> StageResult:
+    """Places to assess as (kind, postcode) against the places where recruitment clustered."""
+    rows = found.findings("place")
+    keys = found.keys([n for _, n, _, _, _ in rows if n is not None])
+    predicted = {f"{label} {_postcode(keys[n])}" for _, n, label, _, _ in rows if n is not None}
+    expected = {f"{p['kind']} {p['postcode']}" for p in truth.get("recruitment_places", [])}
+    return StageResult(
+        "recruitment_places",
+        True,
+        {"places": len(rows), "scored": _score(set_score(predicted, expected))},
+        note="a place scored as (its kind, its postcode)",
+    )
+
+
 STAGES: list[Callable[[Truth, Transaction], StageResult]] = [
     _intake,
     _identity_resolution,
-    _waiting("organisers", "the network map (issue 6)"),
-    _waiting("lines", "the network map (issue 6)"),
-    _waiting("cuckooed_addresses", "the network map (issue 6)"),
-    _waiting("recruitment_places", "the network map (issue 6)"),
+    _organisers,
+    _lines,
+    _cuckooed,
+    _places,
     _waiting("exploited", "indicators and flags (issue 7)"),
     _waiting("safeguarding_coverage", "the safeguarding workflow (issue 7)"),
 ]

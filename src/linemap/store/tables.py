@@ -286,3 +286,67 @@ judgement = Table(
 )
 
 Index("ix_source_record_agency_ref", source_record.c.agency_id, source_record.c.source_ref)
+
+# The network map (derived, versioned, never edited): one snapshot per `linemap map`, built from
+# the current statements and the latest resolution run, with its nodes, typed time-bounded edges
+# (each with its evidence: source records, agencies, grading) and what the analysis found.
+network_snapshot = Table(
+    "network_snapshot",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", String(40), nullable=False),
+    Column("finished_at", String(40)),
+    Column("actor", String(120), nullable=False),
+    Column("resolution_run_id", ForeignKey("resolution_run.id"), nullable=False),
+    Column("as_of", String(10), nullable=False),  # the date ages and "current" are judged on
+    Column("records", Integer, nullable=False, default=0),
+    Column("nodes", Integer, nullable=False, default=0),
+    Column("edges", Integer, nullable=False, default=0),
+    Column("summary", Text),  # JSON: counts only, never names
+)
+
+network_node = Table(
+    "network_node",
+    metadata,
+    Column("snapshot_id", ForeignKey("network_snapshot.id"), primary_key=True),
+    Column("node_id", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(16), nullable=False),
+    Column("key", String(300), nullable=False),  # person id, E.164 number, IMEI, address key...
+    Column("attributes", Text),  # JSON
+)
+
+network_edge = Table(
+    "network_edge",
+    metadata,
+    Column("snapshot_id", ForeignKey("network_snapshot.id"), primary_key=True),
+    Column("edge_id", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(24), nullable=False),  # the relationship schema: ResidesAt, ...
+    Column("source", Integer, nullable=False),
+    Column("target", Integer, nullable=False),
+    Column("role", String(40)),
+    Column("start_date", String(10)),
+    Column("end_date", String(10)),
+    Column("records", Text, nullable=False),  # space-separated source record ids
+    Column("agencies", Text, nullable=False),  # space-separated agency codes
+    Column("grading", String(8)),  # the best 3x5x2 grade of its evidence (legacy as recorded)
+    Column("weak", Boolean, nullable=False),  # every piece of its evidence graded E or source 3
+)
+
+network_finding = Table(
+    "network_finding",
+    metadata,
+    Column("snapshot_id", ForeignKey("network_snapshot.id"), primary_key=True),
+    Column("finding_id", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(24), nullable=False),  # line, member, place, cuckooed, role, organiser
+    Column("line", String(16)),  # the line it belongs to (L1, L2, ...), if any
+    Column("node_id", Integer),  # the node it is about (a person, phone, address, place)
+    Column("label", String(40)),  # the role, the membership frame, the place kind...
+    Column("score", Float),  # membership strength, organiser score; None where none applies
+    Column("detail", Text, nullable=False),  # JSON: evidence edge ids, dates, contributions
+    Index("ix_network_finding_kind", "snapshot_id", "kind"),
+)
+
+# The link chart reads a snapshot by node (migration 0008).
+Index("ix_network_edge_source", network_edge.c.snapshot_id, network_edge.c.source)
+Index("ix_network_edge_target", network_edge.c.snapshot_id, network_edge.c.target)
+Index("ix_network_node_key", network_node.c.snapshot_id, network_node.c.kind, network_node.c.key)

@@ -11,8 +11,10 @@ from sqlalchemy import Connection, Engine, inspect
 from linemap.errors import ConfigurationError
 from linemap.store import migration
 from linemap.store.audit import AuditRepository
+from linemap.store.chart import ChartRepository
 from linemap.store.db import make_engine, take_write_lock
 from linemap.store.directory import DirectoryRepository
+from linemap.store.network import NetworkRepository
 from linemap.store.record import RecordRepository
 from linemap.store.resolution import ResolutionRepository
 from linemap.store.search import SearchRepository
@@ -32,6 +34,8 @@ class Transaction:
     sessions: SessionRepository
     search: SearchRepository
     resolution: ResolutionRepository
+    network: NetworkRepository
+    chart: ChartRepository
 
 
 class UnitOfWork:
@@ -100,4 +104,6 @@ class UnitOfWork:
             SessionRepository(connection),
             SearchRepository(connection),
             ResolutionRepository(connection),
+            NetworkRepository(connection),
+            ChartRepository(connection),
         )

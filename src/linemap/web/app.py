@@ -31,7 +31,7 @@ from linemap.errors import (
 )
 from linemap.services.session import Throttle
 from linemap.settings import Settings
-from linemap.web import api, review, ui
+from linemap.web import api, chart, review, ui
 from linemap.web.context import Workspace
 
 HERE = Path(__file__).parent
@@ -100,8 +100,10 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(review.api)
+    app.include_router(chart.api)
     app.include_router(ui.router)
     app.include_router(review.pages)
+    app.include_router(chart.pages)
 
     @app.middleware("http")
     async def _headers(

@@ -132,7 +132,8 @@ def list_judgements(request: Request, signed: Session) -> list[dict[str, Any]]:
 def add_judgement(
     request: Request, signed: Session, body: JudgementIn, csrf: Csrf = None
 ) -> dict[str, Any]:
-    """Judge whether two mentions are the same person; it holds from the next resolution run."""
+    """Judge whether two mentions are the same person: it takes effect at once and holds in
+    every later run."""
     check_csrf(signed, csrf)
     ws = get_workspace(request)
     made = review.judge(

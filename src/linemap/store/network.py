@@ -1,0 +1,270 @@
+"""Network snapshots: reading the statements a map is built from, and storing the map.
+
+The read streams every current, unerased source record's statements of the schemas and
+properties the map uses, a record at a time, as `store/resolution.py` reads person mentions:
+one row per record whose statements leave the database packed into one string (SQLite's
+group_concat, PostgreSQL's string_agg), each carrying its qualifier id. A snapshot is stored
+whole and never edited: nodes, edges and findings go in set-based (COPY or executemany).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Connection, String, and_, cast, func, insert, literal, select
+from sqlalchemy import update as sql_update
+
+from linemap.store.db import bulk_insert
+from linemap.store.tables import (
+    agency,
+    import_batch,
+    network_edge,
+    network_finding,
+    network_node,
+    network_snapshot,
+    qualifier,
+    resolution_member,
+    source_record,
+    statement,
+)
+
+# Separators of a record's statements packed into one string (ASCII unit and record
+# separators; a value holding either has it replaced by a space).
+_UNIT, _RECORD = "\x1f", "\x1e"
+CHUNK_ROWS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatements:
+    """One current source record's statements the map reads: (key, schema, prop, value,
+    qualifier id) each, with the record's agency, mapping (its kind) and recorded date."""
+
+    record_id: int
+    agency: str
+    mapping: str
+    recorded: str | None
+    statements: list[tuple[str, str, str, str, int]]
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """A stored snapshot's metadata."""
+
+    id: int
+    started_at: str
+    finished_at: str | None
+    actor: str
+    resolution_run_id: int
+    as_of: str
+    records: int
+    nodes: int
+    edges: int
+    summary: str | None
+
+
+def _clean(column: ColumnElement[str]) -> ColumnElement[str]:
+    return func.replace(func.replace(column, literal(_RECORD), " "), literal(_UNIT), " ")
+
+
+def _packed() -> ColumnElement[str]:
+    """Pack a statement as "key, schema, prop, value, qualifier id" joined by the unit
+    separator."""
+    unit = literal(_UNIT)
+    return (
+        statement.c.entity_key
+        + unit
+        + statement.c.schema
+        + unit
+        + statement.c.prop
+        + unit
+        + _clean(statement.c.value)
+        + unit
+        + cast(statement.c.qualifier_id, String)
+    )
+
+
+class NetworkRepository:
+    """Reads what a map is built from; writes and reads snapshots."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def iter_sources(self, properties: Mapping[str, Collection[str]]) -> Iterator[SourceStatements]:
+        """Yield every current, unerased record holding any of these properties of these
+        schemas, with those statements (in no particular order)."""
+        superseded = set(
+            self.connection.execute(
+                select(source_record.c.supersedes_id).where(
+                    source_record.c.supersedes_id.is_not(None)
+                )
+            ).scalars()
+        )
+        codes = {r.id: r.code for r in self.connection.execute(select(agency.c.id, agency.c.code))}
+        mappings = {
+            r.id: r.mapping
+            for r in self.connection.execute(select(import_batch.c.id, import_batch.c.mapping))
+        }
+        wanted = {schema: frozenset(names) for schema, names in properties.items()}
+        props = sorted({p for names in wanted.values() for p in names})
+        rows = self.connection.execute(
+            select(
+                source_record.c.id,
+                source_record.c.agency_id,
+                source_record.c.batch_id,
+                source_record.c.recorded_at,
+                func.aggregate_strings(_packed(), _RECORD),
+            )
+            .select_from(source_record)
+            .join(
+                statement,
+                and_(
+                    statement.c.id >= source_record.c.first_statement_id,
+                    statement.c.id
+                    < source_record.c.first_statement_id + source_record.c.statement_count,
+                ),
+            )
+            .where(
+                source_record.c.erased_at.is_(None),
+                statement.c.schema.in_(sorted(wanted)),
+                statement.c.prop.in_(props),
+            )
+            .group_by(source_record.c.id)
+            .order_by(source_record.c.id)
+            .execution_options(yield_per=CHUNK_ROWS)
+        )
+        for record_id, agency_id, batch_id, recorded, text in rows:
+            if record_id in superseded or not text:
+                continue
+            found = []
+            for packed in text.split(_RECORD):
+                key, schema, prop, value, qualifier_id = packed.split(_UNIT)
+                if prop in wanted.get(schema, ()):
+                    found.append((key, schema, prop, value, int(qualifier_id)))
+            yield SourceStatements(record_id, codes[agency_id], mappings[batch_id], recorded, found)
+
+    def qualifiers(self) -> dict[int, tuple[str | None, ...]]:
+        """Return every qualifier as (source, intelligence, handling, legacy grade,
+        data-subject category, basis), by id."""
+        rows = self.connection.execute(
+            select(
+                qualifier.c.id,
+                qualifier.c.source_evaluation,
+                qualifier.c.intelligence_assessment,
+                qualifier.c.handling_code,
+                qualifier.c.legacy_grading,
+                qualifier.c.subject_category,
+                qualifier.c.basis,
+            )
+        )
+        return {r[0]: tuple(r[1:]) for r in rows}
+
+    def persons(self, run_id: int) -> dict[str, str]:
+        """Return the person of every mention in a resolution run, by entity id."""
+        rows = self.connection.execute(
+            select(resolution_member.c.entity_id, resolution_member.c.person_id)
+            .where(resolution_member.c.run_id == run_id)
+            .execution_options(yield_per=CHUNK_ROWS)
+        )
+        return {entity_id: person_id for entity_id, person_id in rows}
+
+    def add_snapshot(self, **values: object) -> int:
+        """Store a new snapshot's metadata and return its id."""
+        return int(
+            self.connection.execute(
+                insert(network_snapshot)
+                .values(records=0, nodes=0, edges=0, **values)
+                .returning(network_snapshot.c.id)
+            ).scalar_one()
+        )
+
+    def finish_snapshot(self, snapshot_id: int, **values: object) -> None:
+        """Record the counts and summary of a completed snapshot."""
+        self.connection.execute(
+            sql_update(network_snapshot)
+            .where(network_snapshot.c.id == snapshot_id)
+            .values(**values)
+        )
+
+    def add_nodes(self, rows: Iterable[Sequence[object]]) -> None:
+        """Store (snapshot id, node id, kind, key, attributes JSON) rows."""
+        bulk_insert(
+            self.connection,
+            "network_node",
+            ("snapshot_id", "node_id", "kind", "key", "attributes"),
+            rows,
+        )
+
+    def add_edges(self, rows: Iterable[Sequence[object]]) -> None:
+        """Store edge rows in `network_edge` column order."""
+        bulk_insert(
+            self.connection, "network_edge", tuple(c.name for c in network_edge.columns), rows
+        )
+
+    def add_findings(self, rows: Iterable[Sequence[object]]) -> None:
+        """Store finding rows in `network_finding` column order."""
+        bulk_insert(
+            self.connection,
+            "network_finding",
+            tuple(c.name for c in network_finding.columns),
+            rows,
+        )
+
+    def latest_snapshot(self) -> SnapshotInfo | None:
+        """Return the newest finished snapshot, or None."""
+        row = self.connection.execute(
+            select(*[network_snapshot.c[n] for n in SnapshotInfo.__dataclass_fields__])
+            .where(network_snapshot.c.finished_at.is_not(None))
+            .order_by(network_snapshot.c.id.desc())
+            .limit(1)
+        ).first()
+        return SnapshotInfo(*row) if row else None
+
+    def findings(
+        self, snapshot_id: int, kind: str
+    ) -> list[tuple[str | None, int | None, str | None, float | None, str]]:
+        """Return (line, node id, label, score, detail JSON) of a snapshot's findings of a kind,
+        in finding order."""
+        rows = self.connection.execute(
+            select(
+                network_finding.c.line,
+                network_finding.c.node_id,
+                network_finding.c.label,
+                network_finding.c.score,
+                network_finding.c.detail,
+            )
+            .where(network_finding.c.snapshot_id == snapshot_id, network_finding.c.kind == kind)
+            .order_by(network_finding.c.finding_id)
+        )
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def node_keys(self, snapshot_id: int, node_ids: Collection[int]) -> dict[int, tuple[str, str]]:
+        """Return (kind, key) of these nodes of a snapshot."""
+        found: dict[int, tuple[str, str]] = {}
+        ids = sorted(set(node_ids))
+        for start in range(0, len(ids), 500):
+            rows = self.connection.execute(
+                select(network_node.c.node_id, network_node.c.kind, network_node.c.key).where(
+                    network_node.c.snapshot_id == snapshot_id,
+                    network_node.c.node_id.in_(ids[start : start + 500]),
+                )
+            )
+            found.update({r.node_id: (r.kind, r.key) for r in rows})
+        return found
+
+    def subject_records(self, run_id: int, persons: Collection[str]) -> dict[str, list[str]]:
+        """Return the records ("AGENCY:SOURCE_REF") each of these people is the subject of in a
+        run."""
+        found: dict[str, list[str]] = {}
+        ids = sorted(set(persons))
+        for start in range(0, len(ids), 500):
+            rows = self.connection.execute(
+                select(resolution_member.c.person_id, resolution_member.c.entity_id).where(
+                    resolution_member.c.run_id == run_id,
+                    resolution_member.c.subject.is_(True),
+                    resolution_member.c.person_id.in_(ids[start : start + 500]),
+                )
+            )
+            for person_id, entity_id in rows:
+                found.setdefault(person_id, []).append(entity_id.rpartition("#")[0])
+        return found

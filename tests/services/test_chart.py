@@ -1,0 +1,148 @@
+"""The link chart under the access policy, on a small simulated region mapped end to end: a link
+is drawn only when its reader may read a record behind it, a node only beside such a link,
+every record behind the links considered is logged, children are never ranked."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from linemap.bootstrap import unit_of_work
+from linemap.errors import Forbidden, NotFound
+from linemap.governance.actor import Actor
+from linemap.model.vocabulary import Role
+from linemap.services import chart, database, network, region, resolution
+from linemap.services.chart import ChartFilter
+from linemap.settings import Settings
+from linemap.store.unit_of_work import UnitOfWork
+
+TODAY = date(2026, 11, 27)
+POLICE = Actor(1, "met.analyst", "MPS", Role.ANALYST, True)
+HOUSING = Actor(2, "thanet.officer", "THANET-HOUSING", Role.PRACTITIONER, True)
+AUDITOR = Actor(3, "met.auditor", "MPS", Role.AUDITOR, True)
+EVERYTHING = ChartFilter()
+
+
+@dataclass(frozen=True)
+class Mapped:
+    uow: UnitOfWork
+    line: str
+
+
+@pytest.fixture(scope="module")
+def mapped(tmp_path_factory: pytest.TempPathFactory) -> Mapped:
+    """Simulate, load, resolve and map the small region (seed 7)."""
+    work: Path = tmp_path_factory.mktemp("chart")
+    region.simulate_region(work / "region", 7, "small")
+    settings = Settings.from_env({"LINEMAP_DATABASE_URL": f"sqlite:///{work / 'linemap.db'}"})
+    uow = unit_of_work(settings, check=False)
+    database.initialise(uow)
+    region.load_region(uow, settings, work / "region")
+    resolution.run_resolution(uow, settings, today=TODAY)
+    network.build_snapshot(uow, settings, as_of=TODAY)
+    _, lines = chart.lines(uow, POLICE, TODAY)
+    assert lines, "the police see at least one line in the small region"
+    busiest = max(lines, key=lambda line: (line.members, line.id))
+    return Mapped(uow, busiest.id)
+
+
+def _agencies(uow: UnitOfWork, edge_id: int) -> set[str]:
+    with uow.read() as tx:
+        snapshot = tx.network.latest_snapshot()
+        assert snapshot is not None
+        edge = tx.chart.edge(snapshot.id, edge_id)
+    assert edge is not None
+    return set(edge.agencies)
+
+
+def _consultations(uow: UnitOfWork) -> Counter[str]:
+    with uow.read() as tx:
+        return Counter(
+            e.event.outcome or ""
+            for e in tx.audit.iter_events()
+            if e.event.operation.value == "consultation"
+        )
+
+
+def test_a_line_chart_draws_only_links_on_records_its_reader_may_read(mapped: Mapped) -> None:
+    drawn = chart.chart(
+        mapped.uow, POLICE, f"line:{mapped.line}", "safeguarding", EVERYTHING, TODAY
+    )
+    assert drawn.links
+    for link in drawn.links:  # no ISA in the region: the police read their own records only
+        assert "MPS" in _agencies(mapped.uow, link.id)
+    linked = {n for link in drawn.links for n in (link.source, link.target)}
+    assert {node.id for node in drawn.nodes} <= linked  # never a node on its own
+    assert all(node.rank is None for node in drawn.nodes)  # no ranking in this view
+    for node in drawn.nodes:
+        if node.kind == "person":
+            assert node.label.split()[-1] == str(node.id)  # by role and number, never a name
+
+
+def test_another_agency_sees_only_the_links_its_own_records_show(mapped: Mapped) -> None:
+    try:
+        drawn = chart.chart(
+            mapped.uow, HOUSING, f"line:{mapped.line}", "safeguarding", EVERYTHING, TODAY
+        )
+    except NotFound:
+        return  # nothing of this line rests on housing records
+    assert drawn.withheld > 0
+    for link in drawn.links:
+        assert "THANET-HOUSING" in _agencies(mapped.uow, link.id)
+
+
+def test_every_record_behind_the_links_considered_is_logged(mapped: Mapped) -> None:
+    before = _consultations(mapped.uow)
+    drawn = chart.chart(mapped.uow, POLICE, f"line:{mapped.line}", "disruption", EVERYTHING, TODAY)
+    after = _consultations(mapped.uow)
+    assert after["success"] > before["success"]
+    assert drawn.withheld == 0 or after["withheld"] > before["withheld"]
+
+
+def test_children_are_never_ranked_in_the_disruption_view(mapped: Mapped) -> None:
+    drawn = chart.chart(mapped.uow, POLICE, f"line:{mapped.line}", "disruption", EVERYTHING, TODAY)
+    children = [node for node in drawn.nodes if node.child]
+    assert all(node.rank is None for node in children)
+    assert all(node.victim for node in children)
+
+
+def test_a_links_evidence_names_the_records_and_who_holds_the_rest(mapped: Mapped) -> None:
+    drawn = chart.chart(
+        mapped.uow, POLICE, f"line:{mapped.line}", "safeguarding", EVERYTHING, TODAY
+    )
+    found = chart.evidence(mapped.uow, POLICE, drawn.links[0].id, TODAY)
+    assert found.records
+    assert {agency for _, agency in found.records} == {"MPS"}
+    assert all(d.agency != "MPS" for d in found.discoveries)
+
+
+def test_a_path_runs_over_links_the_reader_may_see(mapped: Mapped) -> None:
+    drawn = chart.chart(
+        mapped.uow, POLICE, f"line:{mapped.line}", "safeguarding", EVERYTHING, TODAY
+    )
+    link = drawn.links[0]
+    path = chart.chart(
+        mapped.uow, POLICE, f"path:{link.source}:{link.target}", "safeguarding", EVERYTHING, TODAY
+    )
+    assert len(path.links) == 1
+    assert {path.links[0].source, path.links[0].target} == {link.source, link.target}
+
+
+def test_filters_and_roles(mapped: Mapped) -> None:
+    strong = chart.chart(
+        mapped.uow,
+        POLICE,
+        f"line:{mapped.line}",
+        "safeguarding",
+        ChartFilter(strong_only=True),
+        TODAY,
+    )
+    assert not any(link.weak for link in strong.links)
+    with pytest.raises(Forbidden):
+        chart.chart(mapped.uow, AUDITOR, f"line:{mapped.line}", "safeguarding", EVERYTHING, TODAY)
+    with pytest.raises(NotFound):
+        chart.chart(mapped.uow, POLICE, "line:L9999", "safeguarding", EVERYTHING, TODAY)
