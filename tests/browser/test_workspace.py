@@ -233,3 +233,13 @@ def test_an_outsider_gets_no_chart(page: Page, signed_in: SignIn, workspace_data
     visit(page, f"/map/chart?focus=node:{node}")
     expect(page.locator("#chart-status")).to_contain_text("nothing to draw")
     expect(page.locator("#chart-nodes tbody tr")).to_have_count(0)
+
+
+def test_the_area_map_draws_its_base_map_offline(page: Page, signed_in: SignIn) -> None:
+    signed_in("csc.worker")
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if "127.0.0.1" not in r.url else None)
+    visit(page, "/map/areas")
+    expect(page.locator("#areas-status")).to_contain_text("0 areas, 0 flows")
+    expect(page.locator("#area-map path").first).to_be_attached()  # Natural Earth land
+    assert [u for u in outside if not u.startswith("data:")] == []  # no map service called

@@ -15,7 +15,7 @@ from linemap.bootstrap import unit_of_work
 from linemap.errors import Forbidden, NotFound
 from linemap.governance.actor import Actor
 from linemap.model.vocabulary import Role
-from linemap.services import chart, database, network, region, resolution
+from linemap.services import chart, database, geography, network, region, resolution
 from linemap.services.chart import ChartFilter
 from linemap.settings import Settings
 from linemap.store.unit_of_work import UnitOfWork
@@ -44,7 +44,7 @@ def mapped(tmp_path_factory: pytest.TempPathFactory) -> Mapped:
     region.load_region(uow, settings, work / "region")
     resolution.run_resolution(uow, settings, today=TODAY)
     network.build_snapshot(uow, settings, as_of=TODAY)
-    _, lines = chart.lines(uow, POLICE, TODAY)
+    _, lines = geography.lines(uow, POLICE, TODAY)
     assert lines, "the police see at least one line in the small region"
     busiest = max(lines, key=lambda line: (line.members, line.id))
     return Mapped(uow, busiest.id)
@@ -146,3 +146,31 @@ def test_filters_and_roles(mapped: Mapped) -> None:
         chart.chart(mapped.uow, AUDITOR, f"line:{mapped.line}", "safeguarding", EVERYTHING, TODAY)
     with pytest.raises(NotFound):
         chart.chart(mapped.uow, POLICE, "line:L9999", "safeguarding", EVERYTHING, TODAY)
+
+
+def test_the_area_map_places_districts_and_suppresses_small_numbers(mapped: Mapped) -> None:
+    areas, flows = geography.area_map(mapped.uow, POLICE, TODAY)
+    _, lines = geography.lines(mapped.uow, POLICE, TODAY)
+    districts = {a.district for a in areas}
+    assert {line.exporting_area for line in lines if line.exporting_area} <= districts
+    assert any(a.latitude is not None for a in areas)  # towns named in the addresses are known
+    for area in areas:
+        shown = area.children_at_places
+        assert shown in ("none", "fewer than 5") or int(shown) >= geography.SMALL_NUMBERS
+    assert sum(f.lines for f in flows) == sum(
+        len(line.importing_areas) for line in lines if line.exporting_area
+    )
+
+
+def test_suppression_and_placing_by_town() -> None:
+    assert [geography.suppress(n) for n in (0, 1, 4, 5, 12)] == [
+        "none",
+        "fewer than 5",
+        "fewer than 5",
+        "5",
+        "12",
+    ]
+    ramsgate = geography.place(["ramsgate"])
+    assert ramsgate is not None
+    assert 51.3 < ramsgate[0] < 51.4
+    assert geography.place(["nowhere-on-earth"]) is None

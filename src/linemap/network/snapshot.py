@@ -377,6 +377,8 @@ class SnapshotBuilder:
             return None
         if postcode:
             attrs.setdefault("postcode", postcode)
+        if (town := _town(values.get("full", ""))) is not None:
+            attrs.setdefault("town", town)  # where the map puts it (see services.geography)
         if values.get("local_authority"):
             attrs.setdefault("local_authority", values["local_authority"].lower())
         return node
@@ -446,3 +448,12 @@ def _line_name(text: str) -> str:
     """Reduce a deal line's name as written ("the Tony line", "TONY LINE") to its brand."""
     words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in {"the", "line"}]
     return " ".join(words)
+
+
+def _town(full: str) -> str | None:
+    """Return an address line's town: its last part after a comma, unless that is a postcode."""
+    head, comma, last = full.rpartition(",")
+    town = last.strip()
+    if not comma or not head.strip() or not town or any(ch.isdigit() for ch in town):
+        return None
+    return town.lower()

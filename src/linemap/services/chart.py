@@ -120,11 +120,12 @@ def chart(
     if view not in VIEWS:
         raise InvalidInput(f"view must be one of {', '.join(VIEWS)}")
     with uow.read() as tx:
-        ctx = _reader(tx, actor, purpose, today)
-        snapshot = _snapshot(tx)
+        ctx = reader(tx, actor, purpose, today)
+        snapshot = latest(tx)
         seeds, path_ends = _seeds(tx, snapshot, focus)
         edges = [e for e in tx.chart.edges_around(snapshot, seeds) if chart_filter.keeps(e)]
-        readable = _readable(ctx, tx, edges)
+        edges, cut = _within(edges, seeds)
+        readable = readable_records(ctx, tx, edges)
         if path_ends is not None:
             edges = _shortest_path(tx, snapshot, path_ends, chart_filter, ctx, readable)
         shown = [e for e in edges if readable.intersection(e.records)]
@@ -140,19 +141,43 @@ def chart(
         consultation.consulted(ctx, record_id, "link chart", False, None)  # withheld
     consultation.log(uow, ctx)
     nodes, links, warnings = drawn
+    if cut:
+        warnings = [
+            f"{cut:,} more links are not drawn: more than {MAX_NODES} nodes; filter by date, "
+            "grading or kind, or focus on fewer nodes.",
+            *warnings,
+        ]
     return Chart(snapshot, focus, view, nodes, links, withheld, warnings)
 
 
-def _reader(
-    tx: Transaction, actor: Actor, purpose: str | None, today: date
-) -> consultation.Context:
+def _within(edges: list[EdgeRow], seeds: set[int]) -> tuple[list[EdgeRow], int]:
+    """Keep the links whose ends fit in MAX_NODES nodes, strongest evidence first (not weak,
+    then more records), so that a busy node's chart reads, logs and draws only what it
+    shows; return them and how many were left out."""
+    ends = {n for e in edges for n in (e.source, e.target)}
+    if len(ends | seeds) <= MAX_NODES:
+        return edges, 0
+    ranked = sorted(edges, key=lambda e: (e.weak, -len(e.records), e.id))
+    kept, nodes = [], set(seeds)
+    for edge in ranked:
+        new = {edge.source, edge.target} - nodes
+        if len(nodes) + len(new) > MAX_NODES:
+            continue
+        nodes |= new
+        kept.append(edge)
+    return sorted(kept, key=lambda e: e.id), len(edges) - len(kept)
+
+
+def reader(tx: Transaction, actor: Actor, purpose: str | None, today: date) -> consultation.Context:
+    """Return the reading context of a casework role; refuse the roles that read no case data."""
     ctx = consultation.load_context(tx, actor, purpose, today)
     if not consultation.reads_casework(ctx):
         raise Forbidden(f"the {actor.role.value} role does not read the map")
     return ctx
 
 
-def _snapshot(tx: Transaction) -> int:
+def latest(tx: Transaction) -> int:
+    """Return the latest snapshot's id, or say how to make one."""
     snapshot = tx.network.latest_snapshot()
     if snapshot is None:
         raise NotFound("no network snapshot yet: run `linemap map`")
@@ -174,8 +199,8 @@ def evidence(
     """Return the evidence of one link of the latest snapshot: each record the reader may
     open (each a consultation), and which agencies hold the others and whom to ask."""
     with uow.read() as tx:
-        ctx = _reader(tx, actor, purpose, today)
-        snapshot_id = _snapshot(tx)
+        ctx = reader(tx, actor, purpose, today)
+        snapshot_id = latest(tx)
         edge = tx.chart.edge(snapshot_id, edge_id)
         if edge is None:
             raise NotFound(f"no link {edge_id} in the latest snapshot")
@@ -233,7 +258,9 @@ def _seeds(
     raise InvalidInput("focus must be line:ID, node:ID or path:ID:ID")
 
 
-def _readable(ctx: consultation.Context, tx: Transaction, edges: Iterable[EdgeRow]) -> set[int]:
+def readable_records(
+    ctx: consultation.Context, tx: Transaction, edges: Iterable[EdgeRow]
+) -> set[int]:
     """Return the records behind these links that the reader may read."""
     records = {r for e in edges for r in e.records}
     decided = consultation.decide_records(ctx, tx, records)
@@ -258,7 +285,9 @@ def _shortest_path(
         layer = set(frontier)
         frontier.clear()
         around = [e for e in tx.chart.edges_around(snapshot_id, layer) if chart_filter.keeps(e)]
-        readable |= _readable(ctx, tx, [e for e in around if not readable.intersection(e.records)])
+        readable |= readable_records(
+            ctx, tx, [e for e in around if not readable.intersection(e.records)]
+        )
         for edge in around:
             if not readable.intersection(edge.records):
                 continue
@@ -304,10 +333,12 @@ def _draw(
         warnings.append(f"Only {MAX_NODES} nodes are drawn; filter or focus to see the rest.")
     roles: dict[int, set[str]] = {}
     ranks: dict[int, int] = {}
-    for kind, node, label, _ in tx.chart.finding_nodes(snapshot_id, ("role", "organiser")):
-        if kind == "organiser":  # stored best first
-            ranks[node] = len(ranks) + 1
-        elif node in keep and label:
+    for kind, node, label, detail in tx.chart.node_findings(
+        snapshot_id, ("role", "organiser"), keep
+    ):
+        if kind == "organiser":
+            ranks[node] = int(detail["rank"])
+        elif label:
             roles.setdefault(node, set()).add(label)
     degrees = tx.chart.degrees(snapshot_id, keep)
     nodes = [
@@ -360,58 +391,3 @@ def _node(row: NodeRow, roles: list[str], focus: bool, degree: int, rank: int | 
         degree,
         rank,
     )
-
-
-@dataclass(frozen=True)
-class LineSummary:
-    """A deal line as listed: what the reader may see of it."""
-
-    id: str
-    names: list[str]
-    exporting_area: str | None
-    importing_areas: list[str]
-    first_seen: str | None
-    last_seen: str | None
-    phones: int
-    members: int
-
-
-def lines(
-    uow: UnitOfWork, actor: Actor, today: date, purpose: str | None = None
-) -> tuple[int, list[LineSummary]]:
-    """Return the latest snapshot's deal lines whose evidence the reader may read (each record
-    read a consultation); lines resting only on others' records are not listed."""
-    with uow.read() as tx:
-        ctx = _reader(tx, actor, purpose, today)
-        snapshot = _snapshot(tx)
-        found = tx.chart.line_details(snapshot)
-        members: dict[str, int] = {}
-        for line_id, _node in tx.chart.finding_lines(snapshot, "member"):
-            members[line_id] = members.get(line_id, 0) + 1
-        evidence = {
-            line_id: tx.chart.edges(snapshot, detail.get("evidence", []))
-            for line_id, detail in found
-        }
-        readable = _readable(ctx, tx, (e for edges in evidence.values() for e in edges))
-    listed, seen = [], set()
-    for line_id, detail in found:
-        backing = {r for e in evidence[line_id] for r in e.records} & readable
-        if not backing:
-            continue
-        seen |= backing
-        listed.append(
-            LineSummary(
-                line_id,
-                list(detail.get("names", [])),
-                detail.get("exporting_area"),
-                list(detail.get("importing_areas", [])),
-                detail.get("first_seen"),
-                detail.get("last_seen"),
-                len(detail.get("phones", [])),
-                members.get(line_id, 0),
-            )
-        )
-    for record_id in sorted(seen):
-        consultation.consulted(ctx, record_id, "deal lines", True, None)
-    consultation.log(uow, ctx)
-    return snapshot, listed

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, func, select
 
 from linemap.store.tables import network_edge, network_finding, network_node
 
@@ -99,25 +99,31 @@ class ChartRepository:
         return sorted(r.node_id for r in rows)
 
     def edges_around(self, snapshot_id: int, node_ids: Collection[int]) -> list[EdgeRow]:
-        """Return every edge touching any of these nodes, by edge id."""
+        """Return every edge touching any of these nodes, by edge id (one indexed query per
+        end: an OR of the two would scan the table)."""
         found: dict[int, EdgeRow] = {}
         for chunk in _chunks(node_ids):
-            rows = self.connection.execute(
-                select(network_edge).where(
-                    network_edge.c.snapshot_id == snapshot_id,
-                    or_(network_edge.c.source.in_(chunk), network_edge.c.target.in_(chunk)),
+            for end in (network_edge.c.source, network_edge.c.target):
+                rows = self.connection.execute(
+                    select(network_edge).where(
+                        network_edge.c.snapshot_id == snapshot_id, end.in_(chunk)
+                    )
                 )
-            )
-            found.update((r.edge_id, _edge(r)) for r in rows)
+                found.update((r.edge_id, _edge(r)) for r in rows)
         return [found[k] for k in sorted(found)]
 
     def degrees(self, snapshot_id: int, node_ids: Collection[int]) -> dict[int, int]:
-        """Return how many edges touch each of these nodes."""
+        """Return how many edges touch each of these nodes (a self-loop counts once)."""
         counts = dict.fromkeys(node_ids, 0)
-        for edge in self.edges_around(snapshot_id, node_ids):
-            for end in {edge.source, edge.target}:
-                if end in counts:
-                    counts[end] += 1
+        for chunk in _chunks(node_ids):
+            for end in (network_edge.c.source, network_edge.c.target):
+                rows = self.connection.execute(
+                    select(end, func.count())
+                    .where(network_edge.c.snapshot_id == snapshot_id, end.in_(chunk))
+                    .group_by(end)
+                )
+                for node, count in rows:
+                    counts[node] += count
         return counts
 
     def edge(self, snapshot_id: int, edge_id: int) -> EdgeRow | None:
@@ -192,3 +198,58 @@ class ChartRepository:
             )
             found.extend(_edge(r) for r in rows)
         return sorted(found, key=lambda e: e.id)
+
+    def district_towns(
+        self, snapshot_id: int, districts: Collection[str], per_district: int = 200
+    ) -> dict[str, list[str]]:
+        """Return, for each postcode district, the towns of up to `per_district` of its
+        addresses (an address node's key starts with its postcode)."""
+        found: dict[str, list[str]] = {}
+        for district in sorted(districts):
+            rows = self.connection.execute(
+                select(network_node.c.attributes)
+                .where(
+                    network_node.c.snapshot_id == snapshot_id,
+                    network_node.c.kind == "address",
+                    network_node.c.key.like(f"{district} %"),
+                )
+                .limit(per_district)
+            )
+            towns = [json.loads(r.attributes).get("town") for r in rows if r.attributes]
+            found[district] = [t for t in towns if t]
+        return found
+
+    def findings_of(self, snapshot_id: int, kind: str) -> list[tuple[int, dict[str, Any]]]:
+        """Return (node id, detail) of a snapshot's findings of a kind that name a node."""
+        rows = self.connection.execute(
+            select(network_finding.c.node_id, network_finding.c.detail)
+            .where(
+                network_finding.c.snapshot_id == snapshot_id,
+                network_finding.c.kind == kind,
+                network_finding.c.node_id.is_not(None),
+            )
+            .order_by(network_finding.c.finding_id)
+        )
+        return [(r.node_id, json.loads(r.detail)) for r in rows]
+
+    def node_findings(
+        self, snapshot_id: int, kinds: Sequence[str], node_ids: Collection[int]
+    ) -> list[tuple[str, int, str | None, dict[str, Any]]]:
+        """Return (kind, node id, label, detail) of the findings of these kinds about these
+        nodes."""
+        found: list[tuple[str, int, str | None, dict[str, Any]]] = []
+        for chunk in _chunks(node_ids):
+            rows = self.connection.execute(
+                select(
+                    network_finding.c.kind,
+                    network_finding.c.node_id,
+                    network_finding.c.label,
+                    network_finding.c.detail,
+                ).where(
+                    network_finding.c.snapshot_id == snapshot_id,
+                    network_finding.c.kind.in_(list(kinds)),
+                    network_finding.c.node_id.in_(chunk),
+                )
+            )
+            found.extend((r.kind, r.node_id, r.label, json.loads(r.detail)) for r in rows)
+        return found

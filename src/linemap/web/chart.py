@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from linemap.errors import InvalidInput
-from linemap.services import chart, chart_export
+from linemap.services import chart, chart_export, geography
 from linemap.web.api import audited
 from linemap.web.context import Signed, check_csrf, signed_in
 from linemap.web.context import workspace as get_workspace
@@ -177,14 +177,14 @@ def evidence_api(
 def lines_api(request: Request, signed: Session, purpose: Purpose = None) -> dict[str, Any]:
     """Return the deal lines of the latest snapshot whose evidence you may read."""
     ws = get_workspace(request)
-    snapshot, found = chart.lines(ws.uow, signed.actor, ws.clock().date(), purpose)
+    snapshot, found = geography.lines(ws.uow, signed.actor, ws.clock().date(), purpose)
     return {"snapshot": snapshot, "lines": [dataclasses.asdict(line) for line in found]}
 
 
 @pages.get("/map", openapi_extra=audited("consultation"))
 def map_page(request: Request, signed: Session) -> HTMLResponse:
     ws = get_workspace(request)
-    snapshot, found = chart.lines(ws.uow, signed.actor, ws.clock().date())
+    snapshot, found = geography.lines(ws.uow, signed.actor, ws.clock().date())
     return render(request, "map.html", signed, snapshot=snapshot, lines=found)
 
 
@@ -292,3 +292,41 @@ def timeline_page(
         labels=labels,
         withheld=drawn.withheld,
     )
+
+
+class AreaOut(BaseModel):
+    district: str
+    latitude: float | None
+    longitude: float | None
+    exporting: int
+    importing: int
+    children_at_places: str
+
+
+class FlowOut(BaseModel):
+    source: str
+    target: str
+    lines: int
+
+
+class AreaMapOut(BaseModel):
+    areas: list[AreaOut]
+    flows: list[FlowOut]
+
+
+@api.get("/map/areas", response_model=AreaMapOut, openapi_extra=audited("consultation"))
+def areas_api(request: Request, signed: Session, purpose: Purpose = None) -> dict[str, Any]:
+    """Return the districts the lines you may see export from and import to, the flows
+    between them, and children at risk at places there (under 5 not shown exactly)."""
+    ws = get_workspace(request)
+    areas, flows = geography.area_map(ws.uow, signed.actor, ws.clock().date(), purpose)
+    return {
+        "areas": [dataclasses.asdict(a) for a in areas],
+        "flows": [dataclasses.asdict(f) for f in flows],
+    }
+
+
+@pages.get("/map/areas", openapi_extra=audited("none"))
+def areas_page(request: Request, signed: Session) -> HTMLResponse:
+    """The map's frame; its data comes from /api/v1/map/areas, which is audited."""
+    return render(request, "areas.html", signed)
