@@ -105,3 +105,19 @@ def test_one_supply_arrest_with_the_line_phone_makes_a_runner() -> None:
     assert assessed["P1-q"].route == DISRUPTION
     assert _roles(assessed["P1-k"]) == {RoleKind.CHILD_AT_RISK, RoleKind.RUNNER}
     assert assessed["P1-k"].route == SAFEGUARDING
+
+
+def test_an_edge_is_in_a_year_when_its_span_touches_it() -> None:
+    from linemap.network.role import in_year
+    from linemap.network.snapshot import Edge
+
+    spanning = Edge("UsesPhone", 1, 2, start="2024-11-01", end="2026-02-01")
+    assert [in_year(y)(spanning) for y in (2023, 2024, 2025, 2026, 2027)] == [
+        False,
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert in_year(2025)(Edge("UsesPhone", 1, 2, start="2025-06-01"))
+    assert not in_year(2025)(Edge("UsesPhone", 1, 2))  # undated: in no year

@@ -15,7 +15,7 @@ from linemap.bootstrap import unit_of_work
 from linemap.errors import Forbidden, NotFound
 from linemap.governance.actor import Actor
 from linemap.model.vocabulary import Role
-from linemap.services import chart, database, geography, network, region, resolution
+from linemap.services import chart, database, geography, network, organisers, region, resolution
 from linemap.services.chart import ChartFilter
 from linemap.settings import Settings
 from linemap.store.unit_of_work import UnitOfWork
@@ -174,3 +174,24 @@ def test_suppression_and_placing_by_town() -> None:
     assert ramsgate is not None
     assert 51.3 < ramsgate[0] < 51.4
     assert geography.place(["nowhere-on-earth"]) is None
+
+
+def test_key_players_are_adults_without_victim_roles_with_their_sensitivity(
+    mapped: Mapped,
+) -> None:
+    found = organisers.organisers(mapped.uow, POLICE, TODAY)
+    assert found.organisers
+    assert any("not culpability" in c for c in found.caveats)
+    with mapped.uow.read() as tx:
+        snapshot = tx.network.latest_snapshot()
+        assert snapshot is not None
+        roles = tx.chart.node_findings(snapshot.id, ("role",), [o.node for o in found.organisers])
+    victim = {"child_at_risk", "vulnerable_adult_at_risk", "cuckooed_resident"}
+    assert not {node for _, node, label, _ in roles if label in victim}
+    ranks = [o.rank for o in found.organisers]
+    assert ranks == sorted(ranks)
+    assert all(
+        o.movement in ("risen", "fallen", "steady", "new this year", "not seen this year")
+        for o in found.organisers
+    )
+    assert all(abs(sum(o.contributions.values()) - o.score) < 1e-3 for o in found.organisers)

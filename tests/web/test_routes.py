@@ -72,6 +72,8 @@ def test_each_consultation_route_writes_one_event_per_record_touched(
         ("/api/v1/map/edges/{edge_id}", "GET"): ("csc.worker", f"/api/v1/map/edges/{edge}", {}, 1),
         ("/api/v1/map/lines", "GET"): ("pol.analyst", "/api/v1/map/lines", {}, 0),  # no line
         ("/map", "GET"): ("pol.analyst", "/map", {}, 0),
+        ("/api/v1/map/organisers", "GET"): ("pol.analyst", "/api/v1/map/organisers", {}, 0),
+        ("/map/organisers", "GET"): ("csc.worker", "/map/organisers", {}, 0),
         ("/api/v1/map/areas", "GET"): ("pol.analyst", "/api/v1/map/areas", {}, 0),  # no line
         ("/map/timeline", "GET"): ("csc.worker", "/map/timeline", {"focus": f"node:{node}"}, 1),
     }

@@ -28,7 +28,7 @@ ranked only on the perpetrator subgraph: adults holding perpetrator roles and no
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -37,9 +37,27 @@ from linemap.network.edge import EdgeList
 from linemap.network.line import DealLine
 from linemap.network.membership import Member
 from linemap.network.rank import Ranking, rank
-from linemap.network.snapshot import Category, NodeKind, Sign, Snapshot
+from linemap.network.snapshot import Category, Edge, NodeKind, Sign, Snapshot
 
 HOLDER_RECORDS = 2
+
+
+EdgeTest = Callable[[Edge], bool]
+
+
+def _every(_: Edge) -> bool:
+    return True
+
+
+def in_year(year: int) -> EdgeTest:
+    """Return a test for edges whose time span touches a calendar year (undated: never)."""
+    low, high = f"{year}-01-01", f"{year}-12-31"
+
+    def test(edge: Edge) -> bool:
+        first, last = edge.start or edge.end, edge.end or edge.start
+        return first is not None and last is not None and first <= high and last >= low
+
+    return test
 
 
 class RoleKind(StrEnum):
@@ -223,11 +241,16 @@ def assess(
     return found
 
 
-def person_lines(snapshot: Snapshot, person: int, line_phones: dict[int, str]) -> dict[str, int]:
-    """Return how many of a person's own records tie them to each line's phones."""
+def person_lines(
+    snapshot: Snapshot, person: int, line_phones: dict[int, str], keep: EdgeTest = _every
+) -> dict[str, int]:
+    """Return how many of a person's own records tie them to each line's phones (through the
+    edges `keep` accepts)."""
     found: dict[str, set[int]] = {}
     for e in snapshot.incident[person]:
         edge, other = snapshot.edges[e], snapshot.other(e, person)
+        if not keep(edge):
+            continue
         if edge.kind == "UsesPhone" and other in line_phones:
             found.setdefault(line_phones[other], set()).update(edge.records)
         elif edge.kind == "ParticipantIn" and snapshot.kinds[other] == NodeKind.EVENT:
@@ -239,12 +262,16 @@ def person_lines(snapshot: Snapshot, person: int, line_phones: dict[int, str]) -
 
 
 def rank_organisers(
-    snapshot: Snapshot, assessments: Sequence[Assessment], lines: Sequence[DealLine]
+    snapshot: Snapshot,
+    assessments: Sequence[Assessment],
+    lines: Sequence[DealLine],
+    keep: EdgeTest = _every,
 ) -> tuple[Ranking | None, list[int]]:
     """Rank the perpetrator subgraph: adults holding perpetrator roles and no victim role,
     linked to the lines their own records tie them to (weight: how many records) and to each
     other by the arrests they shared. Return the ranking and the people it ranks, best first
-    (the lines are nodes of the subgraph, never in the list)."""
+    (the lines are nodes of the subgraph, never in the list). `keep` leaves edges out: the weak
+    ones, for the sensitivity check, or those outside a year, for the temporal view."""
     line_phones = {p: line.id for line in lines for p in line.phones}
     ranked = {
         a.person
@@ -255,16 +282,17 @@ def rank_organisers(
     }
     sources, targets, weights = [], [], []
     for person in sorted(ranked):
-        for line, count in sorted(person_lines(snapshot, person, line_phones).items()):
+        for line, count in sorted(person_lines(snapshot, person, line_phones, keep).items()):
             sources.append(f"p{person}")
             targets.append(f"line {line}")
             weights.append(float(count))
         for e in snapshot.incident[person]:
             other = snapshot.other(e, person)
-            if snapshot.edges[e].kind == "AssociateOf" and other in ranked and person < other:
+            edge = snapshot.edges[e]
+            if edge.kind == "AssociateOf" and other in ranked and person < other and keep(edge):
                 sources.append(f"p{person}")
                 targets.append(f"p{other}")
-                weights.append(float(len(snapshot.edges[e].records)))
+                weights.append(float(len(edge.records)))
     if not sources:
         return None, []
     ranking = rank(EdgeList(tuple(sources), tuple(targets), tuple(weights)))

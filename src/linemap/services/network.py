@@ -25,13 +25,14 @@ from linemap.network.cuckoo import CuckooedAddress, find_cuckooed
 from linemap.network.line import DealLine, find_lines
 from linemap.network.membership import Member, find_members
 from linemap.network.place import ContextPlace, find_places
-from linemap.network.role import Assessment, assess, rank_organisers
+from linemap.network.role import Assessment, assess, in_year, rank_organisers
 from linemap.network.snapshot import PROPERTIES, Snapshot, SnapshotBuilder
 from linemap.resolve.address import address_key
 from linemap.settings import Settings
 from linemap.store.unit_of_work import UnitOfWork
 
 Progress = Callable[[str], None]
+YEARS = 4  # the temporal view of the organiser ranking: this many calendar years to as_of
 # Words placing an event at or near a dwelling ("Outside 7 Sample Road"): the dwelling is it.
 _NEAR = re.compile(r"^\s*(?:outside|opposite|near|behind|flat at|at)\s+", re.I)
 
@@ -147,6 +148,8 @@ class Findings:
     places: list[ContextPlace]
     organisers: list[int]
     scores: dict[int, tuple[float, dict[str, float]]]
+    without_weak: dict[int, int]  # rank with weak links left out (the sensitivity check)
+    by_year: dict[int, dict[str, int]]  # rank in each of the last YEARS calendar years
 
 
 def _analyse(snapshot: Snapshot, say: Progress) -> Findings:
@@ -169,7 +172,17 @@ def _analyse(snapshot: Snapshot, say: Progress) -> Findings:
             if player.node.startswith("p"):
                 contributions = {str(m): round(v, 4) for m, v in player.contributions.items()}
                 scores[int(player.node[1:])] = (player.score, contributions)
-    return Findings(lines, members, cuckooed, assessments, places, organisers, scores)
+    say("checking the organiser ranking without weak links, and year by year")
+    _, strong = rank_organisers(snapshot, assessments, lines, lambda edge: not edge.weak)
+    without_weak = {person: position for position, person in enumerate(strong, start=1)}
+    by_year: dict[int, dict[str, int]] = {}
+    for year in range(snapshot.as_of.year - YEARS + 1, snapshot.as_of.year + 1):
+        _, that_year = rank_organisers(snapshot, assessments, lines, in_year(year))
+        for position, person in enumerate(that_year, start=1):
+            by_year.setdefault(person, {})[str(year)] = position
+    return Findings(
+        lines, members, cuckooed, assessments, places, organisers, scores, without_weak, by_year
+    )
 
 
 def _node_rows(snapshot_id: int, snapshot: Snapshot) -> Iterator[tuple[object, ...]]:
@@ -245,7 +258,12 @@ def _finding_rows(snapshot_id: int, f: Findings) -> Iterator[tuple[object, ...]]
             rows.append(("role", r.line, r.person, r.role.value, None, detail))
     for position, person in enumerate(f.organisers, start=1):
         value, contributions = f.scores[person]
-        detail = {"rank": position, "contributions": contributions}
+        detail = {
+            "rank": position,
+            "contributions": contributions,
+            "rank_without_weak_links": f.without_weak.get(person),
+            "ranks_by_year": f.by_year.get(person, {}),
+        }
         rows.append(("organiser", None, person, None, round(value, 6), detail))
     for number, row in enumerate(rows):
         yield (snapshot_id, number, *row[:5], json.dumps(row[5]))

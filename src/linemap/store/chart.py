@@ -253,3 +253,14 @@ class ChartRepository:
             )
             found.extend((r.kind, r.node_id, r.label, json.loads(r.detail)) for r in rows)
         return found
+
+    def finding_scores(self, snapshot_id: int, kind: str) -> list[tuple[int, float | None]]:
+        """Return (node id, score) of a snapshot's findings of a kind that name a node."""
+        rows = self.connection.execute(
+            select(network_finding.c.node_id, network_finding.c.score).where(
+                network_finding.c.snapshot_id == snapshot_id,
+                network_finding.c.kind == kind,
+                network_finding.c.node_id.is_not(None),
+            )
+        )
+        return [(r.node_id, r.score) for r in rows]

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from linemap.errors import InvalidInput
-from linemap.services import chart, chart_export, geography
+from linemap.services import chart, chart_export, geography, organisers
 from linemap.web.api import audited
 from linemap.web.context import Signed, check_csrf, signed_in
 from linemap.web.context import workspace as get_workspace
@@ -330,3 +330,38 @@ def areas_api(request: Request, signed: Session, purpose: Purpose = None) -> dic
 def areas_page(request: Request, signed: Session) -> HTMLResponse:
     """The map's frame; its data comes from /api/v1/map/areas, which is audited."""
     return render(request, "areas.html", signed)
+
+
+class OrganiserOut(BaseModel):
+    node: int
+    label: str
+    rank: int
+    score: float
+    contributions: dict[str, float]
+    rank_without_weak_links: int | None
+    ranks_by_year: dict[str, int]
+    movement: str
+
+
+class OrganisersOut(BaseModel):
+    snapshot: int
+    organisers: list[OrganiserOut]
+    leaders: dict[str, str]
+    takeovers: list[str]
+    caveats: list[str]
+
+
+@api.get("/map/organisers", response_model=OrganisersOut, openapi_extra=audited("consultation"))
+def organisers_api(request: Request, signed: Session, purpose: Purpose = None) -> dict[str, Any]:
+    """Return the key players among those who run the lines that you may see: each score's
+    contributions, the rank without weak links, ranks year by year, and the caveats."""
+    ws = get_workspace(request)
+    found = organisers.organisers(ws.uow, signed.actor, ws.clock().date(), purpose=purpose)
+    return dataclasses.asdict(found)
+
+
+@pages.get("/map/organisers", openapi_extra=audited("consultation"))
+def organisers_page(request: Request, signed: Session) -> HTMLResponse:
+    ws = get_workspace(request)
+    found = organisers.organisers(ws.uow, signed.actor, ws.clock().date())
+    return render(request, "organisers.html", signed, found=found)
