@@ -114,3 +114,14 @@ def test_an_export_is_a_watermarked_disclosure_of_every_record_behind_it(
     assert {d.detail["recipient"] for d in disclosed} == {body["recipient"]}
     missing = analyst.post("/api/v1/map/export", json={**body, "lawful_basis": " "})
     assert missing.status_code == 422
+
+
+def test_a_persons_network_opens_from_their_profile(client_for: Client) -> None:
+    worker = client_for("csc.worker")
+    profile = worker.get("/people/KENTPOL%3AP1%23person")
+    assert "/map/chart?focus=person:KENTPOL%3AP1%23person" in profile.text
+    drawn = worker.get("/api/v1/map/chart", params={"focus": "person:KENTPOL:P1#person"})
+    assert drawn.status_code == 200, drawn.text
+    assert any(n["kind"] == "person" for n in drawn.json()["nodes"])
+    unknown = worker.get("/api/v1/map/chart", params={"focus": "person:KENTPOL:NOPE#person"})
+    assert unknown.status_code == 404

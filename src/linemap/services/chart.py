@@ -1,13 +1,13 @@
 """The link chart: part of the latest network snapshot, drawn for one reader under the policy.
 
 A focus says what to draw: `line:L3` (the line's phones and the people working it, with the
-links around them), `node:123` (a node and its neighbours) or `path:12:34` (a shortest path
-between two nodes over the links this reader may see). A link is shown only when the reader
-may read at least one of the records behind it (the access policy decides per record, as for
-every other read); a node only when a link shown touches it (a node alone would disclose
-its key). Every record
-behind a link drawn is a consultation, logged before anything is returned; links withheld are
-counted, never described.
+links around them), `person:ENTITY` (the person resolution made of a mention, and their links),
+`node:123` (a node and its neighbours: a place, an address, a phone) or `path:12:34` (a
+shortest path between two nodes over the links this reader may see). A link is shown only when
+the reader may read at least one of the records behind it (the access policy decides per
+record, as for every other read); a node only when a link shown touches it (a node alone would
+disclose its key). Every record behind a link drawn is a consultation, logged before anything
+is returned; links withheld are counted, never described.
 
 Two views of the same graph. The safeguarding view shows the people at risk, the places and the
 addresses, and no ranking. The disruption view adds the organiser ranking, handsets and
@@ -247,6 +247,14 @@ def _seeds(
         phones = tx.chart.nodes_by_key(snapshot_id, "phone", detail.get("phones", []))
         members = {n for _, n, _, _ in tx.chart.finding_nodes(snapshot_id, ("member",), rest)}
         return set(phones) | members, None
+    if kind == "person" and rest:  # an entity id: the person resolution made of it
+        info = tx.network.latest_snapshot()
+        assert info is not None
+        key = tx.resolution.person_of(info.resolution_run_id, rest) or rest
+        found = tx.chart.nodes_by_key(snapshot_id, "person", [key])
+        if not found:
+            raise NotFound("that person is not on the latest map")
+        return set(found), None
     try:
         if kind == "node":
             return {int(rest)}, None
@@ -255,7 +263,7 @@ def _seeds(
             return {int(left), int(right)}, (int(left), int(right))
     except ValueError:
         pass
-    raise InvalidInput("focus must be line:ID, node:ID or path:ID:ID")
+    raise InvalidInput("focus must be line:ID, person:ENTITY, node:ID or path:ID:ID")
 
 
 def readable_records(

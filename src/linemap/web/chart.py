@@ -98,7 +98,7 @@ class LinesOut(BaseModel):
 
 
 class ChartExportIn(BaseModel):
-    focus: str = Field(min_length=3, max_length=60)
+    focus: str = Field(min_length=3, max_length=320)
     view: View = "safeguarding"
     format: ExportFormat
     recipient: str = Field(min_length=1, max_length=200, description="Agency and person or role")
@@ -127,7 +127,7 @@ def _filter(
 def chart_api(
     request: Request,
     signed: Session,
-    focus: Annotated[str, Query(min_length=3, max_length=60)],
+    focus: Annotated[str, Query(min_length=3, max_length=320)],
     view: View = "safeguarding",
     start: date | None = None,
     end: date | None = None,
@@ -192,7 +192,7 @@ def map_page(request: Request, signed: Session) -> HTMLResponse:
 def chart_page(
     request: Request,
     signed: Session,
-    focus: Annotated[str, Query(min_length=3, max_length=60)],
+    focus: Annotated[str, Query(min_length=3, max_length=320)],
     view: View = "safeguarding",
 ) -> HTMLResponse:
     """The chart's frame; its data comes from /api/v1/map/chart, which is audited."""
@@ -243,7 +243,7 @@ def export_page(
     request: Request,
     signed: Session,
     csrf_token: Annotated[str, Form()],
-    focus: Annotated[str, Form(min_length=3, max_length=60)],
+    focus: Annotated[str, Form(min_length=3, max_length=320)],
     view: Annotated[View, Form()],
     format: Annotated[ExportFormat, Form()],
     recipient: Annotated[str, Form(max_length=200)] = "",
@@ -271,7 +271,7 @@ def export_page(
 def timeline_page(
     request: Request,
     signed: Session,
-    focus: Annotated[str, Query(min_length=3, max_length=60)],
+    focus: Annotated[str, Query(min_length=3, max_length=320)],
     view: View = "safeguarding",
 ) -> HTMLResponse:
     """A line's or a place's links you may see, in date order (undated ones last)."""
