@@ -195,3 +195,23 @@ def test_key_players_are_adults_without_victim_roles_with_their_sensitivity(
         for o in found.organisers
     )
     assert all(abs(sum(o.contributions.values()) - o.score) < 1e-3 for o in found.organisers)
+
+
+def test_flows_over_time_keep_the_lines_seen_in_a_year(mapped: Mapped) -> None:
+    _, lines = geography.lines(mapped.uow, POLICE, TODAY)
+    _, every = geography.area_map(mapped.uow, POLICE, TODAY)
+    _, this_year = geography.area_map(mapped.uow, POLICE, TODAY, year=TODAY.year)
+    _, long_ago = geography.area_map(mapped.uow, POLICE, TODAY, year=1990)
+    assert long_ago == []
+    assert sum(f.lines for f in this_year) <= sum(f.lines for f in every)
+    seen = [line for line in lines if geography.active_in(line, TODAY.year)]
+    expected = sum(len(line.importing_areas) for line in seen if line.exporting_area)
+    assert sum(f.lines for f in this_year) == expected
+
+
+def test_places_to_assess_show_small_numbers_suppressed(mapped: Mapped) -> None:
+    places = geography.context_places(mapped.uow, POLICE, TODAY)
+    for found in places:
+        assert found.records  # each rests on a record the reader may read
+        shown = found.children_shown
+        assert shown in ("none", "fewer than 5") or int(shown) == found.children_at_risk >= 5

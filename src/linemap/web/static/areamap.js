@@ -19,7 +19,7 @@
       });
   }
 
-  function draw(root, map, data) {
+  function draw(root, layer, map, data) {
     var where = {};
     var areas = root.querySelector("#areas-table tbody");
     data.areas.forEach(function (area) {
@@ -36,7 +36,7 @@
       window.L.circleMarker(where[area.district], {
         radius: 4 + Math.sqrt(area.exporting + area.importing) * 2, color: colour, weight: 2
       }).bindTooltip(area.district + ": " + area.exporting + " exporting, " + area.importing +
-        " importing; children at risk at places: " + area.children_at_places).addTo(map);
+        " importing; children at risk at places: " + area.children_at_places).addTo(layer);
     });
     var flows = root.querySelector("#flows-table tbody");
     data.flows.forEach(function (flow) {
@@ -48,7 +48,7 @@
       if (where[flow.source] && where[flow.target]) {
         window.L.polyline([where[flow.source], where[flow.target]], {
           color: "#7a3e00", weight: 1 + Math.min(flow.lines, 8), opacity: 0.6
-        }).addTo(map);
+        }).addTo(layer);
       }
     });
     var points = Object.keys(where).map(function (key) { return where[key]; });
@@ -73,12 +73,25 @@
         style: { color: "#8899aa", weight: 1, fillColor: "#eef1f4", fillOpacity: 1 }
       }).addTo(map);
     });
-    getJson("/api/v1/map/areas").then(function (data) { draw(root, map, data); })
-      .catch(function (error) {
-        var status = root.querySelector("#areas-status");
-        status.textContent = error.message;
-        status.className = "error";
-      });
+    var overlay = window.L.layerGroup().addTo(map);
+    function load() {
+      var year = root.querySelector("#year").value;
+      overlay.clearLayers();
+      root.querySelector("#areas-table tbody").textContent = "";
+      root.querySelector("#flows-table tbody").textContent = "";
+      getJson("/api/v1/map/areas" + (year ? "?year=" + encodeURIComponent(year) : ""))
+        .then(function (data) { draw(root, overlay, map, data); })
+        .catch(function (error) {
+          var status = root.querySelector("#areas-status");
+          status.textContent = error.message;
+          status.className = "error";
+        });
+    }
+    root.querySelector("#areas-year").addEventListener("submit", function (event) {
+      event.preventDefault();
+      load();
+    });
+    load();
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(0); });
