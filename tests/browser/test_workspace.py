@@ -221,6 +221,12 @@ def test_the_link_chart_draws_a_node_and_opens_a_links_evidence(
     expect(page.locator("#chart-nodes tbody tr")).to_have_count(2)  # the phone and its user
     expect(page.locator("#chart-status")).to_contain_text("2 nodes, 1 links shown")
     expect(page.locator("#chart-nodes")).not_to_contain_text("Jordan")  # role and number only
+    page.get_by_label("Kinds of link").select_option(label="Associates and family")
+    page.get_by_role("button", name="Draw").click()
+    expect(page.locator("#chart-status")).to_contain_text("nothing to draw")  # no such link
+    page.get_by_label("Kinds of link").select_option(label="Phones and handsets")
+    page.get_by_role("button", name="Draw").click()
+    expect(page.locator("#chart-status")).to_contain_text("2 nodes, 1 links shown")
     page.locator("#chart-links").get_by_role("button", name="Evidence").click()
     expect(page.locator("#chart-evidence")).to_contain_text("KENTPOL record")
     visit(page, "/map")
