@@ -1,7 +1,7 @@
 """`make demo`: simulate a small County Lines region, load it into a fresh SQLite database,
-resolve who is who, score what linemap holds against the region's truth, verify the audit
-trail, then open the workspace with one demo account per role in several agencies, and say
-where to look.
+resolve who is who, map the networks, score what linemap holds against the region's truth,
+verify the audit trail, then open the workspace with one demo account per role in several
+agencies, and say where to look.
 
 Every person in the region is synthetic. `--no-serve` stops before serving (for CI and tests).
 """
@@ -100,6 +100,7 @@ def main_demo(serve: bool) -> None:
     linemap("simulate", "--size", "small", "--seed", "7", "--out", str(REGION), "--load")
     linemap("agency", "list")
     linemap("resolve")
+    linemap("map")
     linemap("evaluate", "--truth", str(REGION / "truth.json"))
     accounts = make_accounts()
     linemap("isa", "list")
@@ -114,7 +115,8 @@ def main_demo(serve: bool) -> None:
     for username, agency, role, password in accounts:
         print(f"  {username:<20} {password:<18} {role} at {agency}")
     print("  Try: kent.social.worker searches 'Jordan'; coast.caseworker sees only who to ask;")
-    print("       kent.analyst opens Review to judge who is who (keys y, n, u).")
+    print("       kent.analyst opens Review to judge who is who (keys y, n, u);")
+    print("       met.intelligence opens Map: deal lines, a line's link chart, key players.")
     if serve:
         print(f"\nWorkspace: http://{HOST}:{PORT}/   (Ctrl-C stops it)", flush=True)
         linemap("serve", "--host", HOST, "--port", str(PORT))
