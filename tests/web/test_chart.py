@@ -125,3 +125,13 @@ def test_a_persons_network_opens_from_their_profile(client_for: Client) -> None:
     assert any(n["kind"] == "person" for n in drawn.json()["nodes"])
     unknown = worker.get("/api/v1/map/chart", params={"focus": "person:KENTPOL:NOPE#person"})
     assert unknown.status_code == 404
+
+
+def test_the_base_map_may_be_cached_but_pages_and_data_may_not(client_for: Client) -> None:
+    analyst = client_for("pol.analyst")
+    base = analyst.get("/static/vendor/land-10m.json")
+    if base.status_code == 404:
+        pytest.skip("front-end assets are not built (make assets)")
+    assert base.headers["cache-control"] == "private, max-age=86400"
+    assert analyst.get("/map").headers["cache-control"] == "no-store"
+    assert analyst.get("/api/v1/map/lines").headers["cache-control"] == "no-store"

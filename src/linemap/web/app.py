@@ -111,6 +111,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     ) -> Response:
         response = await call_next(request)
         response.headers.update(SECURITY_HEADERS)
+        if request.url.path.startswith("/static/vendor/"):  # libraries and the base map: no data
+            response.headers["Cache-Control"] = "private, max-age=86400"
         return response
 
     @app.exception_handler(LinemapError)
