@@ -1,9 +1,9 @@
 """Network snapshots: reading the statements a map is built from, and storing the map.
 
 The read streams every current, unerased source record's statements of the schemas and
-properties the map uses, a record at a time, as `store/resolution.py` reads person mentions:
-one row per record whose statements leave the database packed into one string (SQLite's
-group_concat, PostgreSQL's string_agg), each carrying its qualifier id. A snapshot is stored
+properties the map uses, a record at a time, packed into one string per record
+(`store/packed.py`, as identity resolution reads person mentions), each carrying its qualifier
+id. A snapshot is stored
 whole and never edited: nodes, edges and findings go in set-based (COPY or executemany).
 """
 
@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, String, and_, cast, func, insert, literal, select
+from sqlalchemy import ColumnElement, Connection, String, cast, insert, select
 from sqlalchemy import update as sql_update
 
+from linemap.store import packed
 from linemap.store.db import bulk_insert
 from linemap.store.tables import (
-    agency,
     import_batch,
     network_edge,
     network_finding,
@@ -29,9 +29,6 @@ from linemap.store.tables import (
     statement,
 )
 
-# Separators of a record's statements packed into one string (ASCII unit and record
-# separators; a value holding either has it replaced by a space).
-_UNIT, _RECORD = "\x1f", "\x1e"
 CHUNK_ROWS = 20_000
 
 
@@ -63,24 +60,14 @@ class SnapshotInfo:
     summary: str | None
 
 
-def _clean(column: ColumnElement[str]) -> ColumnElement[str]:
-    return func.replace(func.replace(column, literal(_RECORD), " "), literal(_UNIT), " ")
-
-
 def _packed() -> ColumnElement[str]:
-    """Pack a statement as "key, schema, prop, value, qualifier id" joined by the unit
-    separator."""
-    unit = literal(_UNIT)
-    return (
-        statement.c.entity_key
-        + unit
-        + statement.c.schema
-        + unit
-        + statement.c.prop
-        + unit
-        + _clean(statement.c.value)
-        + unit
-        + cast(statement.c.qualifier_id, String)
+    """Pack a statement as "key, schema, prop, value, qualifier id"."""
+    return packed.pack(
+        statement.c.entity_key,
+        statement.c.schema,
+        statement.c.prop,
+        packed.clean(statement.c.value),
+        cast(statement.c.qualifier_id, String),
     )
 
 
@@ -93,52 +80,24 @@ class NetworkRepository:
     def iter_sources(self, properties: Mapping[str, Collection[str]]) -> Iterator[SourceStatements]:
         """Yield every current, unerased record holding any of these properties of these
         schemas, with those statements (in no particular order)."""
-        superseded = set(
-            self.connection.execute(
-                select(source_record.c.supersedes_id).where(
-                    source_record.c.supersedes_id.is_not(None)
-                )
-            ).scalars()
-        )
-        codes = {r.id: r.code for r in self.connection.execute(select(agency.c.id, agency.c.code))}
+        codes = packed.agency_codes(self.connection)
         mappings = {
             r.id: r.mapping
             for r in self.connection.execute(select(import_batch.c.id, import_batch.c.mapping))
         }
         wanted = {schema: frozenset(names) for schema, names in properties.items()}
-        props = sorted({p for names in wanted.values() for p in names})
-        rows = self.connection.execute(
-            select(
-                source_record.c.id,
-                source_record.c.agency_id,
-                source_record.c.batch_id,
-                source_record.c.recorded_at,
-                func.aggregate_strings(_packed(), _RECORD),
-            )
-            .select_from(source_record)
-            .join(
-                statement,
-                and_(
-                    statement.c.id >= source_record.c.first_statement_id,
-                    statement.c.id
-                    < source_record.c.first_statement_id + source_record.c.statement_count,
-                ),
-            )
-            .where(
-                source_record.c.erased_at.is_(None),
-                statement.c.schema.in_(sorted(wanted)),
-                statement.c.prop.in_(props),
-            )
-            .group_by(source_record.c.id)
-            .order_by(source_record.c.id)
-            .execution_options(yield_per=CHUNK_ROWS)
+        columns = (
+            source_record.c.id,
+            source_record.c.agency_id,
+            source_record.c.batch_id,
+            source_record.c.recorded_at,
         )
-        for record_id, agency_id, batch_id, recorded, text in rows:
-            if record_id in superseded or not text:
-                continue
+        for record_id, agency_id, batch_id, recorded, text in packed.iter_records(
+            self.connection, _packed(), wanted, columns, CHUNK_ROWS
+        ):
             found = []
-            for packed in text.split(_RECORD):
-                key, schema, prop, value, qualifier_id = packed.split(_UNIT)
+            for item in text.split(packed.RECORD):
+                key, schema, prop, value, qualifier_id = item.split(packed.UNIT)
                 if prop in wanted.get(schema, ()):
                     found.append((key, schema, prop, value, int(qualifier_id)))
             yield SourceStatements(record_id, codes[agency_id], mappings[batch_id], recorded, found)

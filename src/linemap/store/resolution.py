@@ -22,9 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from linemap.errors import NotFound
+from linemap.store import packed
 from linemap.store.db import bulk_insert
 from linemap.store.tables import (
-    agency,
     judgement,
     resolution_member,
     resolution_pair,
@@ -33,14 +33,10 @@ from linemap.store.tables import (
     statement,
 )
 
-# Separators of a record's statements packed into one string (ASCII unit and record
-# separators: a value holding the record separator has it replaced by a space).
-_UNIT, _RECORD = "\x1f", "\x1e"
-
 
 def _packed_statement() -> ColumnElement[str]:
-    """Pack a statement as "position, key, schema, prop, value" joined by the unit separator,
-    the position in its record zero-padded to four digits (so that text order is id order)."""
+    """Pack a statement as "position, key, schema, prop, value", the position in its record
+    zero-padded to four digits (so that text order is id order)."""
     offset = statement.c.id - source_record.c.first_statement_id
     position = case(
         (offset < 10, literal("000") + cast(offset, String)),
@@ -48,17 +44,12 @@ def _packed_statement() -> ColumnElement[str]:
         (offset < 1000, literal("0") + cast(offset, String)),
         else_=cast(offset, String),
     )
-    unit = literal(_UNIT)
-    return (
-        position
-        + unit
-        + statement.c.entity_key
-        + unit
-        + statement.c.schema
-        + unit
-        + statement.c.prop
-        + unit
-        + func.replace(statement.c.value, literal(_RECORD), " ")
+    return packed.pack(
+        position,
+        statement.c.entity_key,
+        statement.c.schema,
+        statement.c.prop,
+        packed.clean(statement.c.value),
     )
 
 
@@ -128,60 +119,24 @@ class ResolutionRepository:
         value] (an entity's id is the prefix and its key). A record's statements leave the
         database as one string (SQLite's group_concat, PostgreSQL's string_agg): a million
         records are a million rows rather than six million, which is most of the cost of
-        reading them. Each is led by its zero-padded position in the record, so sorting the
-        strings restores statement order wherever the aggregate does not keep it. The few
-        superseded records are read first and skipped here: a correlated NOT EXISTS on
-        `supersedes_id`, which has no index, scans the whole table once per record.
+        reading them (`store/packed.py`). Each is led by its zero-padded position in the
+        record, so sorting the strings restores statement order wherever the aggregate does
+        not keep it.
         """
-        superseded = set(
-            self.connection.execute(
-                select(source_record.c.supersedes_id).where(
-                    source_record.c.supersedes_id.is_not(None)
-                )
-            ).scalars()
-        )
-        codes = {r.id: r.code for r in self.connection.execute(select(agency.c.id, agency.c.code))}
         wanted = {schema: frozenset(names) for schema, names in properties.items()}
-        props = sorted({p for names in wanted.values() for p in names})
-        rows = self.connection.execute(
-            select(
-                source_record.c.id,
-                source_record.c.agency_id,
-                source_record.c.source_ref,
-                func.aggregate_strings(_packed_statement(), _RECORD),
-            )
-            .select_from(source_record)
-            .join(
-                statement,
-                and_(
-                    statement.c.id >= source_record.c.first_statement_id,
-                    statement.c.id
-                    < source_record.c.first_statement_id + source_record.c.statement_count,
-                ),
-            )
-            .where(
-                source_record.c.erased_at.is_(None),
-                statement.c.schema.in_(sorted(wanted)),
-                statement.c.prop.in_(props),
-            )
-            # By the primary key alone (PostgreSQL takes the other columns as functionally
-            # dependent): with more, SQLite sorts a million groups again for the ORDER BY.
-            .group_by(source_record.c.id)
-            .order_by(source_record.c.id)
-            .execution_options(yield_per=20_000)
-        )
-        for record_id, agency_id, source_ref, text in rows:
-            if record_id in superseded or not text:
-                continue
-            packed = text.split(_RECORD)
-            packed.sort()  # already in order on SQLite: one pass
-            items = [item.split(_UNIT, 4) for item in packed]
+        codes = packed.agency_codes(self.connection)
+        columns = (source_record.c.id, source_record.c.agency_id, source_record.c.source_ref)
+        for record_id, agency_id, source_ref, text in packed.iter_records(
+            self.connection, _packed_statement(), wanted, columns
+        ):
+            items = sorted(text.split(packed.RECORD))  # already in order on SQLite: one pass
+            fields = [item.split(packed.UNIT, 4) for item in items]
             code = codes[agency_id]
             yield (
                 record_id,
                 code,
                 f"{code}:{source_ref}#",
-                [item for item in items if item[3] in wanted[item[2]]],
+                [item for item in fields if item[3] in wanted[item[2]]],
             )
 
     def add_run(self, **values: object) -> int:
