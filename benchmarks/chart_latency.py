@@ -42,7 +42,7 @@ def main() -> None:
         snapshot = tx.network.latest_snapshot()
         if snapshot is None:
             raise SystemExit("no snapshot: run `linemap map` on that database first")
-        sizes = Counter(line for line, _ in tx.chart.finding_lines(snapshot.id, "member"))
+        sizes = Counter(line for line, *_ in tx.network.findings(snapshot.id, "member"))
         biggest = [line for line, _ in sizes.most_common(args.lines)]
         holders = {}
         for line in biggest:

@@ -26,6 +26,7 @@ from datetime import date
 
 from linemap.errors import Forbidden, InvalidInput, NotFound
 from linemap.governance.actor import Actor
+from linemap.network.export import Link as ChartLink  # a link as drawn is a link as exported
 from linemap.services import consultation
 from linemap.services.view import Discovery
 from linemap.store.chart import EdgeRow, NodeRow
@@ -80,21 +81,6 @@ class ChartNode:
 
 
 @dataclass(frozen=True)
-class ChartLink:
-    """A link as drawn: its type, time span, grading and how many records stand behind it."""
-
-    id: int
-    kind: str
-    source: int
-    target: int
-    start: str | None
-    end: str | None
-    grading: str | None
-    weak: bool
-    records: int
-
-
-@dataclass(frozen=True)
 class Chart:
     """What one reader sees of part of a snapshot."""
 
@@ -123,10 +109,12 @@ def chart(
         ctx = reader(tx, actor, purpose, today)
         snapshot = latest(tx)
         seeds, path_ends = _seeds(tx, snapshot, focus)
-        edges = [e for e in tx.chart.edges_around(snapshot, seeds) if chart_filter.keeps(e)]
-        edges, cut = _within(edges, seeds)
-        readable = readable_records(ctx, tx, edges)
-        if path_ends is not None:
+        if path_ends is None:
+            around = [e for e in tx.chart.edges_around(snapshot, seeds) if chart_filter.keeps(e)]
+            edges, cut = _within(around, seeds)
+            readable = readable_records(ctx, tx, edges)
+        else:  # the search reads and decides the links it passes
+            readable, cut = set(), 0
             edges = _shortest_path(tx, snapshot, path_ends, chart_filter, ctx, readable)
         shown = [e for e in edges if readable.intersection(e.records)]
         withheld = len(edges) - len(shown)
@@ -245,7 +233,7 @@ def _seeds(
         if detail is None:
             raise NotFound(f"no line {rest} in the latest snapshot")
         phones = tx.chart.nodes_by_key(snapshot_id, "phone", detail.get("phones", []))
-        members = {n for _, n, _, _ in tx.chart.finding_nodes(snapshot_id, ("member",), rest)}
+        members = set(tx.chart.line_members(snapshot_id, rest))
         return set(phones) | members, None
     if kind == "person" and rest:  # an entity id: the person resolution made of it
         info = tx.network.latest_snapshot()
@@ -283,7 +271,8 @@ def _shortest_path(
     ctx: consultation.Context,
     readable: set[int],
 ) -> list[EdgeRow]:
-    """Breadth-first search over the links the reader may see, at most MAX_PATH_DEPTH hops."""
+    """Breadth-first search over the links the reader may see, at most MAX_PATH_DEPTH hops;
+    the records it finds the reader may read are added to `readable`."""
     start, goal = ends
     came: dict[int, EdgeRow | None] = {start: None}
     frontier = deque([start])

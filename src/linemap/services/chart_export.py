@@ -17,7 +17,7 @@ from linemap.governance.actor import Actor
 from linemap.governance.audit import AuditEvent
 from linemap.governance.policy import Operation, decide
 from linemap.model.vocabulary import AuditOperation
-from linemap.network.export import Format, Link, Node, write
+from linemap.network.export import Format, Node, write
 from linemap.services import chart, consultation
 from linemap.store.unit_of_work import UnitOfWork
 
@@ -98,10 +98,7 @@ def export_chart(
     content = write(
         chosen,
         [Node(n.id, n.kind, n.label, n.roles) for n in drawn.nodes if n.id in shown],
-        [
-            Link(x.id, x.kind, x.source, x.target, x.start, x.end, x.grading, x.weak, x.records)
-            for x in links
-        ],
+        links,
         watermark,
     )
     name = f"linemap-{disclosure_id}-{focus.replace(':', '-')}{chosen.suffix}"

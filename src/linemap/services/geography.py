@@ -13,6 +13,7 @@ official statistics do, so that nobody can be picked out from the map.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -103,9 +104,7 @@ def lines(
         ctx = chart.reader(tx, actor, purpose, today)
         snapshot = chart.latest(tx)
         found = tx.chart.line_details(snapshot)
-        members: dict[str, int] = {}
-        for line_id, _node in tx.chart.finding_lines(snapshot, "member"):
-            members[line_id] = members.get(line_id, 0) + 1
+        members = Counter(line_id for line_id, *_ in tx.network.findings(snapshot, "member"))
         evidence = {
             line_id: tx.chart.edges(snapshot, detail.get("evidence", []))
             for line_id, detail in found
@@ -128,7 +127,7 @@ def lines(
                 detail.get("first_seen"),
                 detail.get("last_seen"),
                 len(detail.get("phones", [])),
-                members.get(line_id, 0),
+                members[line_id],
             )
         )
     for record_id in sorted(seen):
@@ -216,7 +215,11 @@ def _visible_places(
     ctx: consultation.Context, tx: Transaction, snapshot: int
 ) -> list[ContextPlace]:
     """Return the snapshot's places resting on records the reader may read."""
-    places = tx.chart.findings_of(snapshot, "place")
+    places = [
+        (node, json.loads(detail))
+        for _, node, _, _, detail in tx.network.findings(snapshot, "place")
+        if node is not None
+    ]
     evidence = {node: tx.chart.edges(snapshot, d.get("evidence", [])) for node, d in places}
     readable = chart.readable_records(ctx, tx, (e for es in evidence.values() for e in es))
     backing = {

@@ -9,6 +9,7 @@ one of that person's links, and each such record is logged; people are shown by 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -62,8 +63,9 @@ def organisers(
     with uow.read() as tx:
         ctx = chart.reader(tx, actor, purpose, today)
         snapshot = chart.latest(tx)
-        found = tx.chart.findings_of(snapshot, "organiser")[: top * SCAN]
-        scores = dict(tx.chart.finding_scores(snapshot, "organiser"))
+        rows = tx.network.findings(snapshot, "organiser")[: top * SCAN]  # best first
+        found = [(node, json.loads(detail)) for _, node, _, _, detail in rows if node is not None]
+        scores = {node: score for _, node, _, score, _ in rows}
         edges = {node: tx.chart.edges_around(snapshot, [node]) for node, _ in found}
         readable = chart.readable_records(ctx, tx, (e for es in edges.values() for e in es))
     shown: list[Organiser] = []

@@ -135,25 +135,16 @@ class ChartRepository:
         ).first()
         return _edge(row) if row else None
 
-    def finding_nodes(
-        self, snapshot_id: int, kinds: Sequence[str], line: str | None = None
-    ) -> list[tuple[str, int, str | None, float | None]]:
-        """Return (kind, node id, label, score) of the findings of these kinds that name a
-        node, of one line when given."""
-        query = select(
-            network_finding.c.kind,
-            network_finding.c.node_id,
-            network_finding.c.label,
-            network_finding.c.score,
-        ).where(
-            network_finding.c.snapshot_id == snapshot_id,
-            network_finding.c.kind.in_(list(kinds)),
-            network_finding.c.node_id.is_not(None),
+    def line_members(self, snapshot_id: int, line: str) -> list[int]:
+        """Return the nodes of the people a snapshot puts on a line."""
+        rows = self.connection.execute(
+            select(network_finding.c.node_id).where(
+                network_finding.c.snapshot_id == snapshot_id,
+                network_finding.c.kind == "member",
+                network_finding.c.line == line,
+            )
         )
-        if line is not None:
-            query = query.where(network_finding.c.line == line)
-        rows = self.connection.execute(query.order_by(network_finding.c.finding_id))
-        return [(r.kind, r.node_id, r.label, r.score) for r in rows]
+        return [r.node_id for r in rows]
 
     def line_detail(self, snapshot_id: int, line: str) -> dict[str, Any] | None:
         """Return a line finding's detail (phones, handsets, names, areas, dates), or None."""
@@ -174,18 +165,6 @@ class ChartRepository:
             .order_by(network_finding.c.finding_id)
         )
         return [(r.line, json.loads(r.detail)) for r in rows]
-
-    def finding_lines(self, snapshot_id: int, kind: str) -> list[tuple[str, int]]:
-        """Return (line id, node id) of a snapshot's findings of a kind that name both."""
-        rows = self.connection.execute(
-            select(network_finding.c.line, network_finding.c.node_id).where(
-                network_finding.c.snapshot_id == snapshot_id,
-                network_finding.c.kind == kind,
-                network_finding.c.line.is_not(None),
-                network_finding.c.node_id.is_not(None),
-            )
-        )
-        return [(r.line, r.node_id) for r in rows]
 
     def edges(self, snapshot_id: int, edge_ids: Collection[int]) -> list[EdgeRow]:
         """Return these edges of a snapshot, by edge id."""
@@ -219,19 +198,6 @@ class ChartRepository:
             found[district] = [t for t in towns if t]
         return found
 
-    def findings_of(self, snapshot_id: int, kind: str) -> list[tuple[int, dict[str, Any]]]:
-        """Return (node id, detail) of a snapshot's findings of a kind that name a node."""
-        rows = self.connection.execute(
-            select(network_finding.c.node_id, network_finding.c.detail)
-            .where(
-                network_finding.c.snapshot_id == snapshot_id,
-                network_finding.c.kind == kind,
-                network_finding.c.node_id.is_not(None),
-            )
-            .order_by(network_finding.c.finding_id)
-        )
-        return [(r.node_id, json.loads(r.detail)) for r in rows]
-
     def node_findings(
         self, snapshot_id: int, kinds: Sequence[str], node_ids: Collection[int]
     ) -> list[tuple[str, int, str | None, dict[str, Any]]]:
@@ -253,14 +219,3 @@ class ChartRepository:
             )
             found.extend((r.kind, r.node_id, r.label, json.loads(r.detail)) for r in rows)
         return found
-
-    def finding_scores(self, snapshot_id: int, kind: str) -> list[tuple[int, float | None]]:
-        """Return (node id, score) of a snapshot's findings of a kind that name a node."""
-        rows = self.connection.execute(
-            select(network_finding.c.node_id, network_finding.c.score).where(
-                network_finding.c.snapshot_id == snapshot_id,
-                network_finding.c.kind == kind,
-                network_finding.c.node_id.is_not(None),
-            )
-        )
-        return [(r.node_id, r.score) for r in rows]

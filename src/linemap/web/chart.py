@@ -200,7 +200,21 @@ def chart_page(
     return render(request, "chart.html", signed, focus=focus, view=view)
 
 
-def _file(made: chart_export.ChartDisclosure) -> Response:
+def _export(
+    request: Request,
+    signed: Signed,
+    focus: str,
+    view: str,
+    chosen: chart.ChartFilter,
+    fmt: str,
+    given: dict[str, str],
+) -> Response:
+    """Export a chart as a disclosure (recipient, purpose, lawful basis given) and return the
+    file, its disclosure id in a header."""
+    ws = get_workspace(request)
+    made = chart_export.export_chart(
+        ws.uow, signed.actor, focus, view, chosen, fmt, now=ws.clock(), **given
+    )
     return Response(
         made.content,
         media_type=made.media_type,
@@ -223,20 +237,9 @@ def export_api(
     """Export what you see of a focus (GraphML, GEXF, i2 CSV or FollowTheMoney) to a named
     recipient: a disclosure of every record behind it, watermarked."""
     check_csrf(signed, csrf)
-    ws = get_workspace(request)
-    made = chart_export.export_chart(
-        ws.uow,
-        signed.actor,
-        body.focus,
-        body.view,
-        _filter(body.start, body.end, body.strong_only, "", ""),
-        body.format,
-        recipient=body.recipient,
-        purpose=body.purpose,
-        lawful_basis=body.lawful_basis,
-        now=ws.clock(),
-    )
-    return _file(made)
+    chosen = _filter(body.start, body.end, body.strong_only, "", "")
+    given = body.model_dump(include={"recipient", "purpose", "lawful_basis"})
+    return _export(request, signed, body.focus, body.view, chosen, body.format, given)
 
 
 @pages.post("/map/export", openapi_extra=audited("disclosure"))
@@ -252,20 +255,8 @@ def export_page(
     lawful_basis: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     check_csrf(signed, csrf_token)
-    ws = get_workspace(request)
-    made = chart_export.export_chart(
-        ws.uow,
-        signed.actor,
-        focus,
-        view,
-        chart.ChartFilter(),
-        format,
-        recipient=recipient,
-        purpose=purpose,
-        lawful_basis=lawful_basis,
-        now=ws.clock(),
-    )
-    return _file(made)
+    given = {"recipient": recipient, "purpose": purpose, "lawful_basis": lawful_basis}
+    return _export(request, signed, focus, view, chart.ChartFilter(), format, given)
 
 
 @pages.get("/map/timeline", openapi_extra=audited("consultation"))
