@@ -6,9 +6,6 @@ Everyone in a simulated region is invented."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from linemap.bootstrap import unit_of_work
-from linemap.services import database, evaluation, region
-from linemap.settings import Settings
+from linemap.services import evaluation, region
 from linemap.store import tables
 from linemap.store.unit_of_work import UnitOfWork
 from tests.conftest import BACKENDS, _pg_new_database
 from tests.network.conftest import Outcome
+from tests.services.conftest import load_simulated, run_linemap
 
 # Measured on seed 7 (SQLite, 4,981 records): membership ARI 0.891 (10 lines found, 8 true);
 # organisers P@10 0.30 (at most 0.6: the region has 6 organisers); cuckooed addresses P 1.00,
@@ -38,16 +34,6 @@ class Mapped:
     url: str
     uow: UnitOfWork
     summary: dict[str, object]
-
-
-def _linemap(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "linemap", "--db", url, *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "LINEMAP_ACTOR": "map-test"},
-    )
 
 
 @pytest.fixture(scope="module")
@@ -67,16 +53,13 @@ def mapped(
         url = f"sqlite:///{tmp_path_factory.mktemp('mapdb') / 'linemap.db'}"
     else:
         url = _pg_new_database(request, request.getfixturevalue("pg_template"))
-    settings = Settings.from_env({"LINEMAP_DATABASE_URL": url})
-    uow = unit_of_work(settings, check=False)
-    database.initialise(uow)
-    region.load_region(uow, settings, folder)
-    refused = _linemap(url, "map")
+    _, uow = load_simulated(url, folder)
+    refused = run_linemap(url, "map", actor="map-test")
     assert refused.returncode != 0
     assert refused.stderr.strip() == "linemap: error: no resolution run yet: run `linemap resolve`"
-    resolved = _linemap(url, "resolve", "--json")
+    resolved = run_linemap(url, "resolve", "--json", actor="map-test")
     assert resolved.returncode == 0, resolved.stderr[-2000:]
-    done = _linemap(url, "map", "--json")
+    done = run_linemap(url, "map", "--json", actor="map-test")
     assert done.returncode == 0, done.stderr[-2000:]
     return Mapped(folder, url, uow, json.loads(done.stdout))
 

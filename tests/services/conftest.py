@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from linemap.bootstrap import unit_of_work
 from linemap.governance.actor import Actor
 from linemap.intake.mapping import load_mapping
 from linemap.model.vocabulary import Role
-from linemap.services import directory, intake, search, sharing
+from linemap.services import database, directory, intake, region, search, sharing
 from linemap.services.mention import iter_mentions
 from linemap.settings import Settings
 from linemap.store import tables
@@ -132,3 +136,23 @@ def store_run(uow: UnitOfWork, people: list[int]) -> list[tuple[str, int, str]]:
         tx.resolution.add_members([(run, e, p, r, True) for e, r, p in members])
         tx.resolution.finish_run(run, "2026-11-26T09:00:01+00:00", len(mentions), len(set(people)))
     return members
+
+
+def load_simulated(url: str, folder: Path) -> tuple[Settings, UnitOfWork]:
+    """Create the database at `url` and load the simulated region in `folder` into it."""
+    settings = Settings.from_env({"LINEMAP_DATABASE_URL": url})
+    uow = unit_of_work(settings, check=False)
+    database.initialise(uow)
+    region.load_region(uow, settings, folder)
+    return settings, uow
+
+
+def run_linemap(url: str, *args: str, actor: str = "test") -> subprocess.CompletedProcess[str]:
+    """Run the installed `linemap` command on a database, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "linemap", "--db", url, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "LINEMAP_ACTOR": actor},
+    )

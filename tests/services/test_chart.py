@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from linemap.bootstrap import unit_of_work
 from linemap.errors import Forbidden, NotFound
 from linemap.governance.actor import Actor
 from linemap.model.vocabulary import Role
-from linemap.services import chart, database, geography, network, organisers, region, resolution
+from linemap.services import chart, geography, network, organisers, region, resolution
 from linemap.services.chart import ChartFilter
-from linemap.settings import Settings
 from linemap.store.unit_of_work import UnitOfWork
+from tests.services.conftest import load_simulated
 
 TODAY = date(2026, 11, 27)
 POLICE = Actor(1, "met.analyst", "MPS", Role.ANALYST, True)
@@ -38,10 +37,7 @@ def mapped(tmp_path_factory: pytest.TempPathFactory) -> Mapped:
     """Simulate, load, resolve and map the small region (seed 7)."""
     work: Path = tmp_path_factory.mktemp("chart")
     region.simulate_region(work / "region", 7, "small")
-    settings = Settings.from_env({"LINEMAP_DATABASE_URL": f"sqlite:///{work / 'linemap.db'}"})
-    uow = unit_of_work(settings, check=False)
-    database.initialise(uow)
-    region.load_region(uow, settings, work / "region")
+    settings, uow = load_simulated(f"sqlite:///{work / 'linemap.db'}", work / "region")
     resolution.run_resolution(uow, settings, today=TODAY)
     network.build_snapshot(uow, settings, as_of=TODAY)
     _, lines = geography.lines(uow, POLICE, TODAY)

@@ -5,20 +5,17 @@ judgements made since. Everyone in a simulated region is invented."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from linemap.bootstrap import unit_of_work
-from linemap.services import database, evaluation, region, resolution
+from linemap.services import evaluation, region, resolution
 from linemap.settings import Settings
 from linemap.store import tables
 from linemap.store.unit_of_work import UnitOfWork
+from tests.services.conftest import load_simulated, run_linemap
 
 # Measured on seed 7 (4,834 mentions): pairwise P 0.998, R 0.924, F1 0.959; B-cubed F1 0.945.
 MIN_PRECISION, MIN_F1, MIN_B_CUBED_F1 = 0.98, 0.93, 0.92
@@ -39,17 +36,8 @@ def resolved(tmp_path_factory: pytest.TempPathFactory) -> Resolved:
     folder = work / "region"
     region.simulate_region(folder, 7, "small")
     url = f"sqlite:///{work / 'linemap.db'}"
-    settings = Settings.from_env({"LINEMAP_DATABASE_URL": url})
-    uow = unit_of_work(settings, check=False)
-    database.initialise(uow)
-    region.load_region(uow, settings, folder)
-    done = subprocess.run(
-        [sys.executable, "-m", "linemap", "--db", url, "resolve", "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "LINEMAP_ACTOR": "resolution-test"},
-    )
+    settings, uow = load_simulated(url, folder)
+    done = run_linemap(url, "resolve", "--json", actor="resolution-test")
     assert done.returncode == 0, done.stderr[-2000:]
     return Resolved(folder, settings, uow, json.loads(done.stdout))
 
