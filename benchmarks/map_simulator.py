@@ -25,32 +25,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from linemap.bootstrap import unit_of_work
-from linemap.services import database, evaluation, region
-from linemap.settings import Settings
+from staged import run_step, simulate_and_load
 
-# Run in the child: one `linemap map`, with each stage's time and the peak RSS.
-_CHILD = """
-import json, resource, time
 from linemap.bootstrap import unit_of_work
-from linemap.services.network import build_snapshot
+from linemap.services import database, evaluation
 from linemap.settings import Settings
-settings = Settings.from_env()
-stages, last = {}, [time.perf_counter(), "start"]
-def progress(stage):
-    now = time.perf_counter()
-    stages[last[1]] = round(now - last[0], 1)
-    last[:] = [now, stage]
-started = time.perf_counter()
-summary = build_snapshot(unit_of_work(settings), settings, progress=progress)
-progress("done")
-print(json.dumps({
-    "seconds": time.perf_counter() - started,
-    "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    "stages": stages,
-    "summary": summary.as_json(),
-}))
-"""
 
 
 def _prepare(args: argparse.Namespace) -> tuple[Path, str]:
@@ -61,12 +40,7 @@ def _prepare(args: argparse.Namespace) -> tuple[Path, str]:
         return args.region, args.database
     work = args.keep or Path(tempfile.mkdtemp(prefix="linemap-map-"))
     work.mkdir(parents=True, exist_ok=True)
-    folder, url = work / "region", f"sqlite:///{work / 'linemap.db'}"
-    region.simulate_region(folder, args.seed, args.size or "small")
-    settings = Settings.from_env({"LINEMAP_DATABASE_URL": url})
-    uow = unit_of_work(settings, check=False)
-    database.initialise(uow)
-    region.load_region(uow, settings, folder)
+    folder, url = simulate_and_load(work, args.seed, args.size or "small")
     done = subprocess.run(
         [sys.executable, "-m", "linemap", "--db", url, "resolve", "--json"],
         capture_output=True,
@@ -76,18 +50,6 @@ def _prepare(args: argparse.Namespace) -> tuple[Path, str]:
     if done.returncode:
         sys.exit(f"the resolution failed:\n{done.stderr[-2000:]}")
     return folder, url
-
-
-def _map(url: str) -> dict[str, Any]:
-    """Run one `linemap map` in a child process and return its figures."""
-    env = {**os.environ, "LINEMAP_DATABASE_URL": url}
-    done = subprocess.run(
-        [sys.executable, "-c", _CHILD], env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        sys.exit(f"the map failed:\n{done.stderr[-2000:]}")
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
 
 
 def _score_line(name: str, score: dict[str, Any]) -> str:
@@ -111,7 +73,7 @@ def main() -> None:
     settings = Settings.from_env({"LINEMAP_DATABASE_URL": url})
     database.initialise(unit_of_work(settings, check=False))  # migrate to the map's tables
     print(f"load average   {os.getloadavg()[0]:>10.2f} (1 min, before mapping)")
-    figures = _map(url)
+    figures = run_step(url, "linemap.services.network", "build_snapshot")
     summary = figures["summary"]
     print(f"map            {figures['seconds']:>10.1f} s, peak RSS {figures['peak_mib']:,.0f} MiB")
     print("  stages       " + ", ".join(f"{k} {v} s" for k, v in figures["stages"].items()))

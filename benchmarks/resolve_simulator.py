@@ -19,10 +19,7 @@ Usage: python benchmarks/resolve_simulator.py [--size small|medium|large | --rec
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -31,70 +28,16 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+from staged import run_step, simulate_and_load
 
 from linemap.bootstrap import unit_of_work
 from linemap.resolve.backend import make_backend
 from linemap.resolve.feature import make_features
 from linemap.resolve.model import Model
-from linemap.services import database, evaluation, region
+from linemap.services import evaluation
 from linemap.services.mention import IDENTIFIERS, read_mentions
 from linemap.settings import Settings
 from linemap.simulate.metric import Score, b_cubed, pairwise
-
-# Run in the child: one resolution, retraining, with each stage's time and the peak RSS.
-_CHILD = """
-import json, resource, sys, time
-from linemap.bootstrap import unit_of_work
-from linemap.services.resolution import run_resolution
-from linemap.settings import Settings
-from linemap.simulate.metric import Score, b_cubed, pairwise
-settings = Settings.from_env()
-stages, last = {}, [time.perf_counter(), "start"]
-def progress(stage):
-    now = time.perf_counter()
-    stages[last[1]] = round(now - last[0], 1)
-    last[:] = [now, stage]
-started = time.perf_counter()
-summary = run_resolution(unit_of_work(settings), settings, retrain=True, progress=progress)
-progress("done")
-print(json.dumps({
-    "seconds": time.perf_counter() - started,
-    "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    "stages": stages,
-    "summary": summary.as_json(),
-}))
-"""
-
-
-def _simulate_and_load(args: argparse.Namespace, work: Path) -> tuple[Path, str]:
-    """Simulate a region into `work` and load it into a new SQLite database there."""
-    folder = work / "region"
-    url = f"sqlite:///{work / 'linemap.db'}"
-    started = time.perf_counter()
-    made = region.simulate_region(folder, args.seed, args.size, args.records)
-    print(f"simulated      {made.records:>12,} records in {time.perf_counter() - started:.1f} s")
-    settings = Settings.from_env({"LINEMAP_DATABASE_URL": url})
-    uow = unit_of_work(settings, check=False)
-    database.initialise(uow)
-    started = time.perf_counter()
-    loaded = region.load_region(uow, settings, folder)
-    print(
-        f"loaded         {loaded.accepted:>12,} rows ({loaded.rejected:,} quarantined)"
-        f" in {time.perf_counter() - started:.1f} s"
-    )
-    return folder, url
-
-
-def _resolve(url: str) -> dict[str, Any]:
-    """Run one resolution in a child process and return its figures."""
-    env = {**os.environ, "LINEMAP_DATABASE_URL": url}
-    done = subprocess.run(
-        [sys.executable, "-c", _CHILD], env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        sys.exit(f"the resolution failed:\n{done.stderr[-2000:]}")
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
 
 
 def _blocking_recall(url: str, truth: dict[str, str]) -> tuple[int, int]:
@@ -198,9 +141,9 @@ def main() -> None:
             args.size = "small"
         work = args.keep or Path(tempfile.mkdtemp(prefix="linemap-resolve-"))
         work.mkdir(parents=True, exist_ok=True)
-        folder, url = _simulate_and_load(args, work)
+        folder, url = simulate_and_load(work, args.seed, args.size, args.records)
     print(f"load average   {os.getloadavg()[0]:>12.2f} (1 min, before resolving)")
-    figures = _resolve(url)
+    figures = run_step(url, "linemap.services.resolution", "run_resolution", ", retrain=True")
     summary = figures["summary"]
     print(f"mentions       {summary['mentions']:>12,}")
     print(f"people         {summary['people']:>12,}")

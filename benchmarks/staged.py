@@ -1,0 +1,79 @@
+"""What the simulator benchmarks share: simulating and loading a region, and running one step
+of linemap in a child process, so that its wall time and peak RSS are that step's alone.
+
+Imported by the benchmark scripts beside it (run as `python benchmarks/NAME.py`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from linemap.bootstrap import unit_of_work
+from linemap.services import database, region
+from linemap.settings import Settings
+
+# Run in the child: the step, with each stage's time (as its progress reports them) and the
+# peak RSS.
+_CHILD = """
+import json, resource, time
+from linemap.bootstrap import unit_of_work
+from linemap.settings import Settings
+from {module} import {function}
+settings = Settings.from_env()
+stages, last = {{}}, [time.perf_counter(), "start"]
+def progress(stage):
+    now = time.perf_counter()
+    stages[last[1]] = round(now - last[0], 1)
+    last[:] = [now, stage]
+started = time.perf_counter()
+summary = {function}(unit_of_work(settings), settings, progress=progress{arguments})
+progress("done")
+print(json.dumps({{
+    "seconds": time.perf_counter() - started,
+    "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "stages": stages,
+    "summary": summary.as_json(),
+}}))
+"""
+
+
+def run_step(url: str, module: str, function: str, arguments: str = "") -> dict[str, Any]:
+    """Run `module.function(uow, settings, progress=..., ARGUMENTS)` on a database in a child
+    process and return its seconds, peak MiB, stages and summary; exit on failure."""
+    code = _CHILD.format(module=module, function=function, arguments=arguments)
+    env = {**os.environ, "LINEMAP_DATABASE_URL": url}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        sys.exit(f"{function} failed:\n{done.stderr[-2000:]}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def simulate_and_load(
+    work: Path, seed: int, size: str | None, records: int | None = None
+) -> tuple[Path, str]:
+    """Simulate a region into `work` and load it into a new SQLite database there; print how
+    long each took. Return the region folder and the database URL."""
+    folder = work / "region"
+    url = f"sqlite:///{work / 'linemap.db'}"
+    started = time.perf_counter()
+    made = region.simulate_region(folder, seed, size, records)
+    print(f"simulated      {made.records:>12,} records in {time.perf_counter() - started:.1f} s")
+    settings = Settings.from_env({"LINEMAP_DATABASE_URL": url})
+    uow = unit_of_work(settings, check=False)
+    database.initialise(uow)
+    started = time.perf_counter()
+    loaded = region.load_region(uow, settings, folder)
+    print(
+        f"loaded         {loaded.accepted:>12,} rows ({loaded.rejected:,} quarantined)"
+        f" in {time.perf_counter() - started:.1f} s"
+    )
+    return folder, url
