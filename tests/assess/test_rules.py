@@ -53,10 +53,10 @@ def flag(*observations: Observation, kind: FlagKind = FlagKind.EXPLOITATION) -> 
 
 
 def test_the_criteria_set_is_versioned_and_complete() -> None:
-    assert SET.reference == "county-lines-indicators@2023.1"
-    assert len(SET.of_kind(CriterionKind.SIGN)) == 24
+    assert SET.reference == "county-lines-indicators@2023.2"
+    assert len(SET.of_kind(CriterionKind.SIGN)) == 26
     assert len(SET.of_kind(CriterionKind.VULNERABILITY)) == 12
-    assert len(SET.of_kind(CriterionKind.CUCKOOING)) == 11
+    assert len(SET.of_kind(CriterionKind.CUCKOOING)) == 12
     assert SET.get("slang").evidence is EvidenceKind.CULTURE
     assert SET.get("gang-association").evidence is EvidenceKind.ASSOCIATION
 
@@ -84,7 +84,7 @@ def test_a_flag_on_forbidden_grounds_is_refused_with_the_reason(
 
 def test_a_behaviour_with_usable_evidence_carries_a_flag_and_the_rest_support_it() -> None:
     raised = flag(seen("missing", FACT), seen("gang-association", STRONG), seen("slang", WEAK_E))
-    assert raised.criteria == "county-lines-indicators@2023.1"
+    assert raised.criteria == "county-lines-indicators@2023.2"
     assert raised.statement_ids == (4, 1, 2)
     assert raised.frame is Frame.VICTIM
     assert raised.child

@@ -32,7 +32,7 @@ from enum import StrEnum
 
 from linemap.assess.criteria import Criterion, CriterionKind, EvidenceKind
 from linemap.errors import Forbidden, InvalidInput
-from linemap.model.grading import Grading
+from linemap.model.grading import Grading, legacy_is_weak
 from linemap.model.partial_date import PartialDate
 
 
@@ -67,17 +67,22 @@ class RiskLevel(StrEnum):
 
 @dataclass(frozen=True)
 class Evidence:
-    """A statement an observation rests on; `grading` for intelligence, None for an agency's
-    own record of a fact (a missing episode, an arrest, a school's attendance)."""
+    """A statement an observation rests on; `grading` (or a historic 5x5x5 `legacy` grade, as
+    recorded) for intelligence, neither for an agency's own record of a fact (a missing
+    episode, an arrest, a school's attendance)."""
 
     statement_id: int
     record_id: int
     grading: Grading | None = None
+    legacy: str | None = None
 
     @property
     def usable(self) -> bool:
-        """Return whether this item can carry a flag (graded E or source 3 cannot, R4)."""
-        return self.grading is None or not self.grading.is_weak
+        """Return whether this item can carry a flag (graded E or source 3 cannot, R4; nor a
+        legacy grade from an unreliable source or suspected false)."""
+        if self.grading is not None:
+            return not self.grading.is_weak
+        return self.legacy is None or not legacy_is_weak(self.legacy)
 
 
 @dataclass(frozen=True)

@@ -87,3 +87,10 @@ class LegacyGrading:
             )
         source, intelligence, handling = match.groups()
         return cls(source.upper(), intelligence, handling)
+
+
+def legacy_is_weak(code: str) -> bool:
+    """Return whether a 5x5x5 grade, as recorded, weighs as weak: its source D (unreliable)
+    or its intelligence 5 (suspected false), as 3x5x2 source 3 or E. It is not converted."""
+    match = _FIVE_FIVE_FIVE.match(code)
+    return match is not None and (match.group(1).upper() == "D" or match.group(2) == "5")
