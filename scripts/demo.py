@@ -1,7 +1,7 @@
 """`make demo`: simulate a small County Lines region, load it into a fresh SQLite database,
-resolve who is who, map the networks, score what linemap holds against the region's truth,
-verify the audit trail, then open the workspace with one demo account per role in several
-agencies, and say where to look.
+resolve who is who, map the networks, raise flags, score what linemap holds against the
+region's truth, verify the audit trail, then open the workspace with one demo account per role
+in several agencies, and say where to look.
 
 Every person in the region is synthetic. `--no-serve` stops before serving (for CI and tests).
 """
@@ -101,6 +101,7 @@ def main_demo(serve: bool) -> None:
     linemap("agency", "list")
     linemap("resolve")
     linemap("map")
+    linemap("assess")
     linemap("evaluate", "--truth", str(REGION / "truth.json"))
     accounts = make_accounts()
     linemap("isa", "list")
@@ -116,7 +117,9 @@ def main_demo(serve: bool) -> None:
         print(f"  {username:<20} {password:<18} {role} at {agency}")
     print("  Try: kent.social.worker searches 'Jordan'; coast.caseworker sees only who to ask;")
     print("       kent.analyst opens Review to judge who is who (keys y, n, u);")
-    print("       met.intelligence opens Map: deal lines, a line's link chart, key players.")
+    print("       met.intelligence opens Map: deal lines, a line's link chart, key players;")
+    print("       kent.social.worker opens Safeguarding: flagged children waiting for a")
+    print("       referral or a decision (docs/topics/safeguarding.md).")
     if serve:
         print(f"\nWorkspace: http://{HOST}:{PORT}/   (Ctrl-C stops it)", flush=True)
         linemap("serve", "--host", HOST, "--port", str(PORT))

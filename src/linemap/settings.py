@@ -29,6 +29,8 @@ class Settings:
     review_threshold: float = 0.5  # resolution: pairs from here to the match threshold are reviewed
     resolve_backend: str = "duckdb"  # or "spark" (the optional `spark` extra)
     secure_cookies: bool = True  # False only for plain-http local use (the demo on 127.0.0.1)
+    equality_baseline: Path | None = None  # YAML baseline for equality monitoring (None: packaged)
+    community_report_agency: str | None = None  # the agency code receiving community reports
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -44,6 +46,10 @@ class Settings:
             variable = f"LINEMAP_{name.upper()}"
             if env.get(variable):
                 values[name] = _probability(variable, env[variable])
+        if env.get("LINEMAP_EQUALITY_BASELINE"):
+            values["equality_baseline"] = Path(env["LINEMAP_EQUALITY_BASELINE"])
+        if env.get("LINEMAP_COMMUNITY_REPORT_AGENCY"):
+            values["community_report_agency"] = env["LINEMAP_COMMUNITY_REPORT_AGENCY"].strip()
         if env.get("LINEMAP_RESOLVE_BACKEND"):
             values["resolve_backend"] = env["LINEMAP_RESOLVE_BACKEND"]
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -26,7 +26,7 @@ from linemap.settings import Settings
 from linemap.store.unit_of_work import UnitOfWork
 from linemap.web.app import create_app
 from tests.services.conftest import register_row, write_csv
-from tests.web.conftest import seed_resolution
+from tests.web.conftest import seed_flag, seed_resolution
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -127,6 +127,7 @@ def seed_workspace(database_url: str, folder: Path) -> None:
     )
     seed_resolution(uow)  # who is who, then the map, so that the link chart has a snapshot
     network.build_snapshot(uow, settings, as_of=today)
+    seed_flag(uow)  # a flagged child waiting for a decision
     uow.dispose()
 
 

@@ -301,3 +301,21 @@ def test_a_usage_error_prints_usage_not_an_internal_error(
     assert missing.returncode == 2
     assert "Missing argument" in missing.stderr
     assert "internal error" not in missing.stderr
+
+
+def test_safeguarding_commands_say_what_is_missing(
+    database_url: str, run: Callable[..., Outcome]
+) -> None:
+    for args, said in (
+        (("assess",), "no resolution run yet: run `linemap resolve`"),
+        (("export", "flagged", "--format", "csv"), "no assessment run yet: run `linemap assess`"),
+        (("export", "flagged", "--format", "pdf"), "format must be one of csv, jsonl"),
+        (("cases", "list", "--workflow", "court"), "workflow must be one of referral, nrm"),
+    ):
+        refused = run(database_url, *args)
+        assert refused.returncode == 1, (args, refused.stderr)
+        assert said in refused.stderr
+        assert "Traceback" not in refused.stderr
+    listed = run(database_url, "cases", "list")
+    assert listed.returncode == 0
+    assert "No cases" in listed.stdout

@@ -10,13 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from linemap.errors import Forbidden, InvalidInput, LinemapError
-from linemap.safeguard import nrm, referral
+from linemap.safeguard import frame, nrm, referral
 from linemap.safeguard.machine import Case, Decider, Transition, Workflow
 from linemap.safeguard.referral import Rag
 
 START = date(2026, 11, 27)
 SCREENER = Decider("a.screener", "practitioner")
-WORKFLOWS = (referral.REFERRAL, nrm.NRM)
+WORKFLOWS = (referral.REFERRAL, nrm.NRM, frame.FRAME)
+TODAY = date(2026, 11, 26)
 
 attempt = st.tuples(
     st.sampled_from(
@@ -139,3 +140,20 @@ def test_the_section_45_defence(child: bool, schedule_4: bool, available: bool, 
     found = nrm.section_45(child=child, schedule_4_offence=schedule_4)
     assert found.available is available
     assert says in found.test
+
+
+def test_a_childs_frame_needs_a_request_and_another_person_in_another_role() -> None:
+    worker = Decider("a.worker", "practitioner")
+    case = Case(frame.FRAME)
+    with pytest.raises(Forbidden, match="second approver"):
+        frame.change(case, worker, TODAY, child=True, frame="dual", reason="Recruits others")
+    asked = frame.request_change(case, worker, TODAY, frame="dual", reason="Recruits others")
+    for same in (worker, Decider("b.worker", "practitioner"), Decider("a.worker", "mace_chair")):
+        with pytest.raises(Forbidden, match="another person in another role"):
+            frame.approve_change(asked, same, TODAY)
+    approved = frame.approve_change(asked, Decider("c.chair", "mace_chair"), TODAY)
+    assert frame.current(approved) == "dual"
+    adult = frame.change(case, worker, TODAY, child=False, frame="suspect", reason="Runs the line")
+    assert frame.current(adult) == "suspect"
+    with pytest.raises(InvalidInput, match="one of dual, suspect"):
+        frame.request_change(case, worker, TODAY, frame="offender", reason="x")

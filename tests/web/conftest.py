@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
-from linemap.services import directory, intake, network, search, sharing
+from linemap.governance.password import hash_password
+from linemap.services import directory, intake, mace, network, search, sharing
 from linemap.services.mention import iter_mentions
 from linemap.settings import Settings
 from linemap.store.unit_of_work import UnitOfWork
@@ -52,6 +55,12 @@ def clock() -> Clock:
     return Clock()
 
 
+@functools.cache
+def _hash_once(password: str) -> str:
+    """Hash the seeded accounts' shared password once per session (a valid argon2 hash)."""
+    return hash_password(password)
+
+
 def seed_workspace(database_url: str, folder: Path) -> None:
     """Fill a migrated database: agencies, one account per role, two police records, an ISA."""
     uow = UnitOfWork.from_url(database_url)
@@ -63,8 +72,9 @@ def seed_workspace(database_url: str, folder: Path) -> None:
         uow, "setup", "KENTCSC", "Kent Children's Services", "childrens_social_care", "Kent"
     )
     directory.add_agency(uow, "setup", "THANETH", "Thanet Housing", "housing", "Thanet")
-    for username, (agency, role) in ACCOUNTS.items():
-        directory.add_user(uow, "setup", username, agency, role, PASSWORD)
+    with mock.patch.object(directory, "hash_password", _hash_once):  # argon2 is slow by design
+        for username, (agency, role) in ACCOUNTS.items():
+            directory.add_user(uow, "setup", username, agency, role, PASSWORD)
     rows = [
         register_row("P1"),
         register_row("P2", forename="Casey", surname="Sample", date_of_birth="2008", phone=""),
@@ -86,6 +96,9 @@ def seed_workspace(database_url: str, folder: Path) -> None:
     )
     seed_resolution(uow)
     network.build_snapshot(uow, settings, as_of=NOW.date())
+    seed_flag(uow)
+    chair = next(a for a in directory.list_users(uow) if a.username == "csc.chair")
+    mace.create_meeting(uow, chair, "Kent", NOW.date(), ["KENTPOL"], NOW)  # meeting 1
     uow.dispose()
 
 
@@ -131,6 +144,59 @@ def seed_resolution(uow: UnitOfWork) -> tuple[str, str]:
         tx.resolution.add_pairs([(run, left, right, 0.7, 1.22, True, json.dumps(EXPLANATION))])
         tx.resolution.finish_run(run, "2026-11-26T09:00:01+00:00", 2, 2)
     return left, right
+
+
+def seed_flag(uow: UnitOfWork) -> str:
+    """Store an assessment run flagging the first person mention (a child, on a missing
+    episode read from their police record) and return the flag's reference, F1-1."""
+    with uow.write() as tx:
+        run = tx.resolution.latest_run()
+        assert run is not None
+        mention = sorted(iter_mentions(tx), key=lambda m: m.record_id)[0]
+        assessment = tx.safeguarding.add_run(
+            started_at="2026-11-26T09:30:00+00:00",
+            actor="setup",
+            resolution_run_id=run.id,
+            criteria="county-lines-indicators@2023.2",
+            as_of="2026-11-25",
+        )
+        evidence = {"statement": 1, "record": mention.record_id, "grading": None, "usable": True}
+        observations = [
+            {
+                "criterion": c,
+                "label": label,
+                "kind": "sign",
+                "evidence_kind": "behaviour",
+                "observed_on": "2026-11-20",
+                "counts": True,
+                "evidence": [evidence],
+            }
+            for c, label in (("missing", "Persistently going missing"), ("drug-supply", "Supply"))
+        ]
+        tx.safeguarding.add_flags(
+            [
+                (
+                    assessment,
+                    1,
+                    f"P{run.id}-{mention.entity_id}",
+                    mention.entity_id,
+                    "exploitation",
+                    True,
+                    "victim",
+                    "high/significant",
+                    "rule:linemap-observations@1",
+                    "2026-11-25",
+                    "2026-12-23",
+                    "Kent",
+                    str(mention.record_id),
+                    json.dumps(observations),
+                )
+            ]
+        )
+        tx.safeguarding.finish_run(
+            assessment, finished_at="2026-11-26T09:30:01+00:00", people=2, flags=1
+        )
+    return "F1-1"
 
 
 @pytest.fixture

@@ -46,6 +46,8 @@ def test_each_consultation_route_writes_one_event_per_record_touched(
     person = quote(hit["id"], safe="")
     record = hit["record_id"]
     node, edge = phone_chart(app_settings.database_url)  # one record stands behind the link
+    sent = {"concern": "Children at a flat late at night", "location": "Margate"}
+    report = client_for(None).post("/api/v1/reports", json=sent).json()["reference"]
     # (who, path, params, records the call touches); a new consultation route must be added here
     calls = {
         ("/api/v1/search", "GET"): ("csc.worker", "/api/v1/search", {"q": "Jordan"}, 1),
@@ -77,6 +79,46 @@ def test_each_consultation_route_writes_one_event_per_record_touched(
         ("/api/v1/map/places", "GET"): ("pol.analyst", "/api/v1/map/places", {}, 0),  # none
         ("/api/v1/map/areas", "GET"): ("pol.analyst", "/api/v1/map/areas", {}, 0),  # no line
         ("/map/timeline", "GET"): ("csc.worker", "/map/timeline", {"focus": f"node:{node}"}, 1),
+        ("/api/v1/safeguarding/coverage", "GET"): (
+            "csc.worker",
+            "/api/v1/safeguarding/coverage",
+            {},
+            1,  # the seeded flag rests on one record
+        ),
+        ("/safeguarding", "GET"): ("csc.chair", "/safeguarding", {}, 1),
+        ("/api/v1/safeguarding/flags/{reference}", "GET"): (
+            "csc.worker",
+            "/api/v1/safeguarding/flags/F1-1",
+            {},
+            1,
+        ),
+        ("/safeguarding/flags/{reference}", "GET"): (
+            "csc.chair",
+            "/safeguarding/flags/F1-1",
+            {},
+            1,
+        ),
+        # equality monitoring: aggregates only, one event per view naming "equality_monitoring"
+        ("/api/v1/safeguarding/equality", "GET"): (
+            "pol.analyst",
+            "/api/v1/safeguarding/equality",
+            {},
+            1,
+        ),
+        ("/safeguarding/equality", "GET"): ("pol.auditor", "/safeguarding/equality", {}, 1),
+        # community reports: one report, sent without an account just before the calls
+        ("/api/v1/reports", "GET"): ("csc.worker", "/api/v1/reports", {}, 1),
+        ("/reports", "GET"): ("csc.chair", "/reports", {}, 1),
+        ("/api/v1/reports/{reference}", "GET"): ("csc.worker", f"/api/v1/reports/{report}", {}, 1),
+        ("/reports/{reference}", "GET"): ("csc.chair", f"/reports/{report}", {}, 1),
+        # MACE: the seeded meeting's agenda holds one item, the flagged child, on one record
+        ("/api/v1/mace/meetings/{meeting_id}", "GET"): (
+            "csc.chair",
+            "/api/v1/mace/meetings/1",
+            {},
+            1,
+        ),
+        ("/mace/{meeting_id}", "GET"): ("csc.chair", "/mace/1", {}, 1),
     }
     app = create_app(app_settings)
     consultation_routes = {
@@ -118,6 +160,8 @@ def test_each_disclosure_route_writes_one_disclosure_per_record(
         "/records/{record_id}/export",
         "/api/v1/map/export",
         "/map/export",
+        "/api/v1/mace/meetings/{meeting_id}/packs",  # tests/web/test_mace.py gives packs
+        "/mace/{meeting_id}/pack",
     }
     before = len(_consultations(app_settings, "disclosure"))
     made = analyst.post(f"/api/v1/records/{record}/disclosures", json=body)

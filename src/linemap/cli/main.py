@@ -18,6 +18,7 @@ from linemap.cli import (
     mapping,
     network,
     resolve,
+    safeguard,
     serve,
     sharing,
     simulate,
@@ -41,6 +42,8 @@ app.add_typer(mapping.app, name="mapping")
 app.add_typer(audit.app, name="audit")
 app.add_typer(sharing.app, name="isa")
 app.add_typer(network.app, name="network")
+app.add_typer(safeguard.cases_app, name="cases")
+app.add_typer(safeguard.export_app, name="export")
 app.command("ingest")(ingest.ingest)
 app.command("erase")(audit.erase)
 app.command("simulate")(simulate.simulate)
@@ -49,6 +52,7 @@ app.command("serve")(serve.serve)
 app.command("link")(link.link)
 app.command("resolve")(resolve.resolve)
 app.command("map")(map_cmd.map_network)
+app.command("assess")(safeguard.assess)
 
 
 @app.callback()

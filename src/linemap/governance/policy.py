@@ -222,3 +222,11 @@ def may_audit(actor: Actor, subject: str | None) -> bool:
 def may_administer(actor: Actor) -> bool:
     """Administrators manage agencies, accounts and agreements, and nothing else."""
     return actor.active and actor.role is Role.ADMINISTRATOR
+
+
+def may_monitor_equality(actor: Actor) -> bool:
+    """Return whether an actor sees the equality figures (R24): aggregates across agencies, for
+    those who oversee the whole response (analysts, MACE chairs) and for auditors."""
+    return actor.active and (
+        actor.role in (Role.ANALYST, Role.MACE_CHAIR) or may_audit(actor, None)
+    )

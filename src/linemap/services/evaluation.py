@@ -11,11 +11,13 @@ import json
 from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from linemap.errors import InvalidInput, MappingError
 from linemap.intake.mapping import load_mapping
+from linemap.services import safeguarding
 from linemap.services.network import map_address_key
 from linemap.services.region import read_json
 from linemap.simulate.metric import (
@@ -122,13 +124,6 @@ def _identity_resolution(truth: Truth, tx: Transaction) -> StageResult:
         },
         note="each record scored by the person it is about (its first person)",
     )
-
-
-def _waiting(stage: str, needs: str) -> Callable[[Truth, Transaction], StageResult]:
-    def result(_truth: Truth, _tx: Transaction) -> StageResult:
-        return StageResult(stage, False, note=f"not scored yet: needs {needs}")
-
-    return result
 
 
 class _Map:
@@ -292,6 +287,67 @@ def _places(truth: Truth, found: _Map) -> StageResult:
     )
 
 
+def _flag_identities(truth: Truth, tx: Transaction) -> tuple[int, dict[str, str | None]] | None:
+    """Return the latest assessment run and the identity of each flagged person (the identity
+    most of the records they are the subject of belong to)."""
+    run = tx.safeguarding.latest_run()
+    if run is None:
+        return None
+    persons = {f.person_id for f in tx.safeguarding.flags(run.id)}
+    subjects = tx.network.subject_records(run.resolution_run_id, persons)
+    found: dict[str, str | None] = {}
+    for person in persons:
+        votes = Counter(i for r in subjects.get(person, []) if (i := truth["records"].get(r)))
+        found[person] = votes.most_common(1)[0][0] if votes else None
+    return run.id, found
+
+
+def _exploited(truth: Truth, tx: Transaction) -> StageResult:
+    """Children and vulnerable adults flagged, against those truly exploited (by identity)."""
+    flagged = _flag_identities(truth, tx)
+    if flagged is None:
+        return StageResult("exploited", False, note="not scored yet: run `linemap assess`")
+    run_id, identities = flagged
+    predicted = {i for i in identities.values() if i}
+    return StageResult(
+        "exploited",
+        True,
+        {
+            "run": run_id,
+            "flagged_people": len(identities),
+            "scored": _score(set_score(predicted, set(truth.get("exploited", [])))),
+        },
+        note="a flagged person scored as the identity most of their records belong to",
+    )
+
+
+def _coverage(_truth: Truth, tx: Transaction) -> StageResult:
+    """Every flagged child with a referral or a recorded decision (the target is all)."""
+    run = tx.safeguarding.latest_run()
+    if run is None:
+        return StageResult(
+            "safeguarding_coverage", False, note="not scored yet: run `linemap assess`"
+        )
+    children = tx.safeguarding.flags(run.id, children_only=True)
+    today = date.fromisoformat(run.as_of)
+    cases = safeguarding.cases_by_flag(tx, run.id, children, today, "referral")
+    decided = sum(
+        1
+        for f in children
+        if safeguarding.flag_line(f, cases.get((f.run_id, f.flag_id)), today).status != "identified"
+    )
+    return StageResult(
+        "safeguarding_coverage",
+        True,
+        {
+            "run": run.id,
+            "flagged_children": len(children),
+            "with_referral_or_decision": decided,
+            "share": round(decided / len(children), 4) if children else None,
+        },
+    )
+
+
 STAGES: list[Callable[[Truth, Transaction], StageResult]] = [
     _intake,
     _identity_resolution,
@@ -299,6 +355,6 @@ STAGES: list[Callable[[Truth, Transaction], StageResult]] = [
     _lines,
     _cuckooed,
     _places,
-    _waiting("exploited", "indicators and flags (issue 7)"),
-    _waiting("safeguarding_coverage", "the safeguarding workflow (issue 7)"),
+    _exploited,
+    _coverage,
 ]

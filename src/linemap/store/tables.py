@@ -350,3 +350,127 @@ network_finding = Table(
 Index("ix_network_edge_source", network_edge.c.snapshot_id, network_edge.c.source)
 Index("ix_network_edge_target", network_edge.c.snapshot_id, network_edge.c.target)
 Index("ix_network_node_key", network_node.c.snapshot_id, network_node.c.kind, network_node.c.key)
+
+# Safeguarding (migration 0009): flags raised by `linemap assess` (derived, one versioned run at
+# a time, never edited) and the cases that carry each flagged person to a named person's
+# decision. A case follows its subject across resolution runs by the subject's anchor entity;
+# its steps are append-only, each a decision from the workflow's transition table.
+assessment_run = Table(
+    "assessment_run",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", String(40), nullable=False),
+    Column("finished_at", String(40)),
+    Column("actor", String(120), nullable=False),
+    Column("resolution_run_id", ForeignKey("resolution_run.id"), nullable=False),
+    Column("criteria", String(80), nullable=False),  # the criteria set's reference, id@version
+    Column("as_of", String(10), nullable=False),
+    Column("people", Integer, nullable=False),
+    Column("flags", Integer, nullable=False),
+    Column("summary", Text),  # JSON: flags by kind and risk, refusals by reason
+)
+
+flag = Table(
+    "flag",
+    metadata,
+    Column("run_id", ForeignKey("assessment_run.id"), primary_key=True),
+    Column("flag_id", Integer, primary_key=True, autoincrement=False),
+    Column("person_id", String(40), nullable=False),  # the person in the run's resolution run
+    Column("subject", String(300), nullable=False),  # the anchor entity, stable across runs
+    Column("kind", String(16), nullable=False),  # exploitation, cuckooing
+    Column("child", Boolean, nullable=False),
+    Column("frame", String(12), nullable=False),
+    Column("risk", String(24), nullable=False),
+    Column("raised_by", String(120), nullable=False),
+    Column("raised_on", String(10), nullable=False),
+    Column("review_by", String(10), nullable=False),
+    Column("home_authority", String(120)),  # where the person lives, to whom a referral goes
+    Column("records", Text, nullable=False),  # space-separated source record ids
+    Column("observations", Text, nullable=False),  # JSON: criterion, date, evidence statements
+    Index("ix_flag_subject", "subject"),
+)
+
+safeguard_case = Table(
+    "safeguard_case",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workflow", String(24), nullable=False),  # referral, nrm, disruption
+    Column("subject", String(300), nullable=False),  # a person's anchor entity, or a line
+    Column("agency_id", ForeignKey("agency.id"), nullable=False),  # whose team holds the case
+    Column("opened_at", String(40), nullable=False),
+    Column("opened_by", String(120), nullable=False),
+    Column("state", String(40), nullable=False),  # the last step's target, kept for queries
+    Column("detail", Text),  # JSON: the home authority, the tactic, the line...
+    Index("ix_safeguard_case_subject", "subject"),
+)
+
+case_step = Table(
+    "case_step",
+    metadata,
+    Column("case_id", ForeignKey("safeguard_case.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("action", String(40), nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("target", String(40), nullable=False),
+    Column("by_name", String(120), nullable=False),  # the named decider
+    Column("by_role", String(40), nullable=False),
+    Column("actor", String(120), nullable=False),  # the account that recorded it
+    Column("on_date", String(10), nullable=False),
+    Column("recorded_at", String(40), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("details", Text, nullable=False),  # JSON
+)
+
+# MACE meetings (migration 0010): a VOLT agenda generated from the map, attendees by agency,
+# minutes and decisions; actions with an owner agency, a named owner and a due date.
+mace_meeting = Table(
+    "mace_meeting",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("area", String(120), nullable=False),
+    Column("held_on", String(10), nullable=False),
+    Column("chair", String(120), nullable=False),
+    Column("agency_id", ForeignKey("agency.id"), nullable=False),  # the chair's agency
+    Column("created_at", String(40), nullable=False),
+    Column("snapshot_id", ForeignKey("network_snapshot.id")),
+    Column("attendees", Text, nullable=False),  # JSON: agency codes
+    Column("agenda", Text, nullable=False),  # JSON: VOLT items, each with the records behind it
+    Column("minutes", Text),
+    Column("decisions", Text),  # JSON
+    Column("closed_at", String(40)),
+)
+
+mace_action = Table(
+    "mace_action",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", ForeignKey("mace_meeting.id"), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("owner_agency", String(32), nullable=False),
+    Column("owner", String(120), nullable=False),
+    Column("due", String(10), nullable=False),
+    Column("done_on", String(10)),
+    Column("created_by", String(120), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+# Community and family reports (migration 0011): received without an account, held apart and
+# shown only to the receiving team until triage turns one into a graded source record.
+community_report = Table(
+    "community_report",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(20), nullable=False, unique=True),  # the acknowledgement
+    Column("agency_id", ForeignKey("agency.id"), nullable=False),  # the receiving team's agency
+    Column("received_at", String(40), nullable=False),
+    Column("concern", Text, nullable=False),
+    Column("location", Text),
+    Column("happened", String(40)),
+    Column("details", Text),  # JSON, optional: who it is about, phone or vehicle noticed
+    Column("reporter", Text),  # JSON, optional: name and contact, never shown outside the team
+    Column("status", String(16), nullable=False),  # new, accepted, dismissed
+    Column("triaged_by", String(120)),
+    Column("triaged_at", String(40)),
+    Column("triage_reason", Text),
+    Column("record_id", BigInteger),  # the source record triage made of it
+)

@@ -12,11 +12,15 @@ from linemap.errors import ConfigurationError
 from linemap.store import migration
 from linemap.store.audit import AuditRepository
 from linemap.store.chart import ChartRepository
+from linemap.store.community import CommunityRepository
 from linemap.store.db import make_engine, take_write_lock
 from linemap.store.directory import DirectoryRepository
+from linemap.store.equality import EqualityRepository
+from linemap.store.mace import MaceRepository
 from linemap.store.network import NetworkRepository
 from linemap.store.record import RecordRepository
 from linemap.store.resolution import ResolutionRepository
+from linemap.store.safeguarding import SafeguardingRepository
 from linemap.store.search import SearchRepository
 from linemap.store.session import SessionRepository
 from linemap.store.sharing import SharingRepository
@@ -36,6 +40,10 @@ class Transaction:
     resolution: ResolutionRepository
     network: NetworkRepository
     chart: ChartRepository
+    safeguarding: SafeguardingRepository
+    mace: MaceRepository
+    community: CommunityRepository
+    equality: EqualityRepository
 
 
 class UnitOfWork:
@@ -106,4 +114,8 @@ class UnitOfWork:
             ResolutionRepository(connection),
             NetworkRepository(connection),
             ChartRepository(connection),
+            SafeguardingRepository(connection),
+            MaceRepository(connection),
+            CommunityRepository(connection),
+            EqualityRepository(connection),
         )

@@ -31,7 +31,17 @@ from linemap.errors import (
 )
 from linemap.services.session import Throttle
 from linemap.settings import Settings
-from linemap.web import api, chart, review, ui
+from linemap.web import (
+    api,
+    chart,
+    community,
+    disruption,
+    equality,
+    mace,
+    review,
+    safeguarding,
+    ui,
+)
 from linemap.web.context import Workspace
 
 HERE = Path(__file__).parent
@@ -101,9 +111,19 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.include_router(api.router)
     app.include_router(review.api)
     app.include_router(chart.api)
+    app.include_router(safeguarding.api)
+    app.include_router(disruption.api)
+    app.include_router(mace.api)
+    app.include_router(community.api)
+    app.include_router(equality.api)
     app.include_router(ui.router)
     app.include_router(review.pages)
     app.include_router(chart.pages)
+    app.include_router(safeguarding.pages)
+    app.include_router(disruption.pages)
+    app.include_router(mace.pages)
+    app.include_router(community.pages)
+    app.include_router(equality.pages)
 
     @app.middleware("http")
     async def _headers(
