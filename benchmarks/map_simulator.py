@@ -19,37 +19,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from staged import run_step, simulate_and_load
+from staged import add_region_options, resolved_region, run_step
 
 from linemap.bootstrap import unit_of_work
 from linemap.services import database, evaluation
 from linemap.settings import Settings
-
-
-def _prepare(args: argparse.Namespace) -> tuple[Path, str]:
-    """Return the region folder and database URL: reused, or simulated, loaded and resolved."""
-    if args.region or args.database:
-        if not (args.region and args.database):
-            sys.exit("give --region and --database together")
-        return args.region, args.database
-    work = args.keep or Path(tempfile.mkdtemp(prefix="linemap-map-"))
-    work.mkdir(parents=True, exist_ok=True)
-    folder, url = simulate_and_load(work, args.seed, args.size or "small")
-    done = subprocess.run(
-        [sys.executable, "-m", "linemap", "--db", url, "resolve", "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        sys.exit(f"the resolution failed:\n{done.stderr[-2000:]}")
-    return folder, url
 
 
 def _score_line(name: str, score: dict[str, Any]) -> str:
@@ -63,13 +39,9 @@ def _score_line(name: str, score: dict[str, Any]) -> str:
 def main() -> None:
     """Prepare a region, map it in a child process, evaluate; print every figure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=("small", "medium", "large"))
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--keep", type=Path, help="simulate, load and resolve into this folder")
-    parser.add_argument("--region", type=Path, help="a region already loaded and resolved")
-    parser.add_argument("--database", help="its database (a copy: the map writes to it)")
+    add_region_options(parser)
     args = parser.parse_args()
-    folder, url = _prepare(args)
+    folder, url = resolved_region(args)
     settings = Settings.from_env({"LINEMAP_DATABASE_URL": url})
     database.initialise(unit_of_work(settings, check=False))  # migrate to the map's tables
     print(f"load average   {os.getloadavg()[0]:>10.2f} (1 min, before mapping)")

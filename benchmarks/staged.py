@@ -6,10 +6,12 @@ Imported by the benchmark scripts beside it (run as `python benchmarks/NAME.py`)
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -76,4 +78,35 @@ def simulate_and_load(
         f"loaded         {loaded.accepted:>12,} rows ({loaded.rejected:,} quarantined)"
         f" in {time.perf_counter() - started:.1f} s"
     )
+    return folder, url
+
+
+def add_region_options(parser: argparse.ArgumentParser) -> None:
+    """Add the options choosing a region: simulate one (size, seed, where to keep it) or reuse
+    one already loaded and resolved (region and database)."""
+    parser.add_argument("--size", choices=("small", "medium", "large"))
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="simulate, load and resolve into this folder")
+    parser.add_argument("--region", type=Path, help="a region already loaded and resolved")
+    parser.add_argument("--database", help="its database (a copy: the step writes to it)")
+
+
+def resolved_region(args: argparse.Namespace) -> tuple[Path, str]:
+    """Return the region folder and database URL: reused, or simulated, loaded and resolved
+    (with the command a user runs)."""
+    if args.region or args.database:
+        if not (args.region and args.database):
+            sys.exit("give --region and --database together")
+        return Path(args.region), str(args.database)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="linemap-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    folder, url = simulate_and_load(work, args.seed, args.size or "small")
+    done = subprocess.run(
+        [sys.executable, "-m", "linemap", "--db", url, "resolve", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        sys.exit(f"the resolution failed:\n{done.stderr[-2000:]}")
     return folder, url
