@@ -8,6 +8,7 @@ Every person in the region is synthetic. `--no-serve` stops before serving (for 
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 import sys
@@ -119,8 +120,10 @@ def main_demo(serve: bool) -> None:
     print("       kent.analyst opens Review to judge who is who (keys y, n, u);")
     print("       met.intelligence opens Map: deal lines, a line's link chart, key players;")
     print("       kent.social.worker opens Safeguarding: flagged children waiting for a")
-    print("       referral or a decision (docs/topics/safeguarding.md).")
+    print("       referral or a decision (docs/topics/safeguarding.md); anyone signed out sends")
+    print("       a concern at /report, and kent.social.worker triages it under Community reports.")
     if serve:
+        os.environ.setdefault("LINEMAP_COMMUNITY_REPORT_AGENCY", "KENT-CSC")  # the demo's team
         print(f"\nWorkspace: http://{HOST}:{PORT}/   (Ctrl-C stops it)", flush=True)
         linemap("serve", "--host", HOST, "--port", str(PORT))
 
