@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from linemap import bootstrap
 from linemap.settings import Settings
@@ -35,3 +36,16 @@ def fail(message: str, code: int = 1) -> NoReturn:
     """Print one line on stderr and exit non-zero."""
     error_console.print(f"linemap: error: {message}", markup=False, soft_wrap=True)
     sys.exit(code)
+
+
+def stage_bar(*, disable: bool = False) -> Progress:
+    """Return the spinner that names each stage of a long step, with the time elapsed, on
+    stderr (gone when done; off when stderr is not a terminal or `disable` is set)."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=error_console,
+        transient=True,
+        disable=disable or not error_console.is_terminal,
+    )

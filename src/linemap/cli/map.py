@@ -6,9 +6,8 @@ import json
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from linemap.cli.common import State, console, error_console
+from linemap.cli.common import State, console, stage_bar
 from linemap.services import network
 
 
@@ -19,14 +18,7 @@ def map_network(
     """Map the network: deal lines, members, places, cuckooed addresses and roles (counts)."""
     state: State = ctx.obj
     uow = state.uow  # opened before the bar, so an unready database is one clear line
-    bar = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=error_console,
-        transient=True,
-        disable=not error_console.is_terminal,
-    )
+    bar = stage_bar()
     with bar:
         task = bar.add_task("Mapping", total=None)
         summary = network.build_snapshot(

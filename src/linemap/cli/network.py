@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from linemap.cli.common import console, error_console
+from linemap.cli.common import console, stage_bar
 from linemap.errors import NotFound, UnreadableFile
 from linemap.network.change import Movement
 from linemap.network.edge import EdgeList, find_columns, read_edges
@@ -97,10 +96,7 @@ def read_edge_file(
 def _progress(path: Path, quiet: bool) -> Iterator[Callable[[str], None]]:
     """Show a spinner with the current step on stderr, for big files and unless quiet."""
     big = path.is_file() and path.stat().st_size >= BIG_FILE
-    bar = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-        console=error_console, transient=True, disable=quiet or not big,
-    )  # fmt: skip
+    bar = stage_bar(disable=quiet or not big)
     with bar:
         task = bar.add_task("Reading the edge list", total=None)
         yield lambda step: bar.update(task, description=step[:1].upper() + step[1:])

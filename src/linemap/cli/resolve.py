@@ -6,9 +6,8 @@ import json
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from linemap.cli.common import State, console, error_console
+from linemap.cli.common import State, console, stage_bar
 from linemap.services import resolution
 
 
@@ -22,14 +21,7 @@ def resolve(
 ) -> None:
     """Resolve person mentions into people; judgements in force always hold."""
     state: State = ctx.obj
-    bar = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=error_console,
-        transient=True,
-        disable=as_json,
-    )
+    bar = stage_bar(disable=as_json)
     with bar:
         task = bar.add_task("Resolving", total=None)
         summary = resolution.run_resolution(

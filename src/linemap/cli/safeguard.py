@@ -12,22 +12,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from linemap.cli.common import State, console, error_console
+from linemap.cli.common import State, console, error_console, stage_bar
 from linemap.services import assessment, flagged
-
-
-def _bar() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=error_console,
-        transient=True,
-        disable=not error_console.is_terminal,
-    )
 
 
 def assess(
@@ -37,7 +25,7 @@ def assess(
     """Raise flags from the records: children and vulnerable adults at risk (counts only)."""
     state: State = ctx.obj
     uow = state.uow  # opened before the bar, so an unready database is one clear line
-    with _bar() as bar:
+    with stage_bar() as bar:
         task = bar.add_task("Assessing", total=None)
         summary = assessment.assess(
             uow,
@@ -64,7 +52,7 @@ def assess(
     )
 
 
-cases_app = typer.Typer(help="Safeguarding cases: referrals and NRM referrals of flagged people.")
+cases_app = typer.Typer(help="Safeguarding cases: referrals, NRM referrals, frames, disruptions.")
 export_app = typer.Typer(help="Exports that are recorded disclosures.")
 
 
@@ -72,7 +60,7 @@ export_app = typer.Typer(help="Exports that are recorded disclosures.")
 def list_cases(
     ctx: typer.Context,
     workflow: Annotated[
-        str | None, typer.Option(help="Only this workflow: referral or nrm")
+        str | None, typer.Option(help="Only this workflow: referral, nrm, frame or disruption")
     ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only cases past due")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
