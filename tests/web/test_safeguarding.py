@@ -202,3 +202,34 @@ def test_a_childs_frame_changes_only_with_a_second_approver_of_another_role(
     assert flag["frame"] == "dual"
     assert flag["cases"]["frame"]["steps"][-1]["by_role"] == "mace_chair"
     assert "direct consequence of being a victim" in flag["section_45"]
+
+
+def test_an_nrm_referral_of_a_child_needs_no_consent_and_reconsideration_its_requester(
+    client_for: Client,
+) -> None:
+    worker = client_for("csc.worker")
+    steps = f"/api/v1/safeguarding/flags/{FLAG}/steps"
+    nameless = worker.post(steps, json={"workflow": "nrm", "action": "refer"})
+    assert nameless.status_code == 422
+    assert "First Responder" in nameless.text
+    referred = worker.post(
+        steps, json={"workflow": "nrm", "action": "refer", "first_responder": "Kent CSC"}
+    )
+    assert referred.status_code == 201, referred.text
+    assert referred.json()["state"] == "rg_pending"
+    negative = worker.post(
+        steps,
+        json={
+            "workflow": "nrm",
+            "action": "reasonable_grounds_negative",
+            "reason": "Competent authority: not enough information",
+        },
+    )
+    assert negative.status_code == 201, negative.text
+    again = {"workflow": "nrm", "action": "request_reconsideration", "reason": "New evidence"}
+    refused = worker.post(steps, json={**again, "requested_by": "parent"})
+    assert refused.status_code == 422
+    assert "First Responder or a support provider" in refused.text
+    asked = worker.post(steps, json={**again, "requested_by": "first_responder"})
+    assert asked.status_code == 201, asked.text
+    assert asked.json()["state"] == "rg_pending"

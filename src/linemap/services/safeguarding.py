@@ -288,6 +288,8 @@ def _checked_step(
         return frame.request_change(case, by, on, frame=chosen, reason=reason)
     if workflow == "frame" and action == "approve_change":
         return frame.approve_change(case, by, on)
+    if workflow == "nrm" and action == "request_reconsideration":
+        return nrm.request_reconsideration(case, by, on, reason, details.get("requested_by", ""))
     if workflow == "nrm" and action == "refer":
         return nrm.refer(
             case,

@@ -103,6 +103,7 @@ class StepIn(BaseModel):
     first_responder: str = Field(default="", max_length=120)
     consent: str = Field(default="", max_length=10)
     frame: str = Field(default="", max_length=10)
+    requested_by: str = Field(default="", max_length=20)
 
     def details(self) -> dict[str, str]:
         """Return the step's details that were given."""
@@ -112,6 +113,7 @@ class StepIn(BaseModel):
             "first_responder": self.first_responder,
             "consent": self.consent,
             "frame": self.frame,
+            "requested_by": self.requested_by,
         }
         return {k: v.strip() for k, v in given.items() if v.strip()}
 
@@ -220,6 +222,7 @@ def step_page(
     first_responder: Annotated[str, Form(max_length=120)] = "",
     consent: Annotated[str, Form(max_length=10)] = "",
     frame: Annotated[str, Form(max_length=10)] = "",
+    requested_by: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     check_csrf(signed, csrf_token)
     ws = get_workspace(request)
@@ -233,6 +236,7 @@ def step_page(
         first_responder=first_responder,
         consent=consent,
         frame=frame,
+        requested_by=requested_by,
     )
     try:
         safeguarding.take_step(
