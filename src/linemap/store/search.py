@@ -21,8 +21,15 @@ from sqlalchemy import (
     update,
 )
 
-from linemap.store.db import bulk_insert, vacuum
-from linemap.store.tables import agency, search_head, search_term, source_record, statement
+from linemap.store.db import analyse, bulk_insert, vacuum
+from linemap.store.tables import (
+    agency,
+    qualifier,
+    search_head,
+    search_term,
+    source_record,
+    statement,
+)
 
 Hit = tuple[str, int]  # (entity id, source record id)
 
@@ -74,8 +81,11 @@ def _intersection(selects: Sequence[Select[Any]]) -> Select[Any] | CompoundSelec
 
 
 def tidy(engine: Engine) -> None:
-    """Vacuum and analyse the index after a refresh, so searches read the index alone."""
+    """Vacuum and analyse the index after a refresh, so searches read the index alone, and
+    analyse the records and statements the refresh follows (each import refreshes the index),
+    so that the planner knows how many there are."""
     vacuum(engine, search_term.name)
+    analyse(engine, (source_record.name, statement.name, qualifier.name))
 
 
 class SearchRepository:
