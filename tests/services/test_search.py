@@ -174,3 +174,15 @@ def test_a_refresh_leaves_the_index_readable_from_the_index_alone(
         ).scalar_one()
     assert visible > 0
     assert _find(uow, Query(names=["jordan"]))[0][0][1] == 1
+    with uow.read() as tx:  # ANALYZE told the planner how many records and statements there are
+        counted = dict(
+            tx.connection.execute(
+                text(
+                    "SELECT relname, reltuples FROM pg_class"
+                    " WHERE relname IN ('source_record', 'statement', 'qualifier')"
+                )
+            ).all()
+        )
+    assert counted["source_record"] == 20
+    assert counted["statement"] > 20
+    assert counted["qualifier"] >= 1

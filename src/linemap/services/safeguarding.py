@@ -47,7 +47,7 @@ def flag_reference(run_id: int, flag_id: int) -> str:
 def parse_reference(text: str) -> tuple[int, int]:
     """Read F<run>-<flag>, or say what a flag reference looks like."""
     run, _, number = text.strip().upper().removeprefix("F").partition("-")
-    if not (run.isdigit() and number.isdigit()) or len(text) > 24:
+    if not (run.isdigit() and number.isdigit()) or len(run) > 9 or len(number) > 9:
         raise InvalidInput("a flag reference looks like F3-17 (assessment run 3, flag 17)")
     return int(run), int(number)
 
