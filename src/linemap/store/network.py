@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, String, cast, insert, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy import update as sql_update
 
 from linemap.store import packed
@@ -26,7 +26,6 @@ from linemap.store.tables import (
     qualifier,
     resolution_member,
     source_record,
-    statement,
 )
 
 CHUNK_ROWS = 20_000
@@ -60,17 +59,6 @@ class SnapshotInfo:
     summary: str | None
 
 
-def _packed() -> ColumnElement[str]:
-    """Pack a statement as "key, schema, prop, value, qualifier id"."""
-    return packed.pack(
-        statement.c.entity_key,
-        statement.c.schema,
-        statement.c.prop,
-        packed.clean(statement.c.value),
-        cast(statement.c.qualifier_id, String),
-    )
-
-
 class NetworkRepository:
     """Reads what a map is built from; writes and reads snapshots."""
 
@@ -93,13 +81,12 @@ class NetworkRepository:
             source_record.c.recorded_at,
         )
         for record_id, agency_id, batch_id, recorded, text in packed.iter_records(
-            self.connection, _packed(), wanted, columns, CHUNK_ROWS
+            self.connection, packed.statements(), wanted, columns, CHUNK_ROWS
         ):
-            found = []
-            for item in text.split(packed.RECORD):
-                key, schema, prop, value, qualifier_id = item.split(packed.UNIT)
-                if prop in wanted.get(schema, ()):
-                    found.append((key, schema, prop, value, int(qualifier_id)))
+            found = [
+                (key, schema, prop, value, int(qualifier_id))
+                for key, schema, prop, value, qualifier_id in packed.unpack(text, wanted)
+            ]
             yield SourceStatements(record_id, codes[agency_id], mappings[batch_id], recorded, found)
 
     def qualifiers(self) -> dict[int, tuple[str | None, ...]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, literal, select
+from sqlalchemy import ColumnElement, Connection, String, and_, cast, func, literal, select
 
 from linemap.store.tables import agency, source_record, statement
 
@@ -30,6 +30,29 @@ def pack(*fields: ColumnElement[str]) -> ColumnElement[str]:
     for field in fields[1:]:
         packed = packed + literal(UNIT) + field
     return packed
+
+
+def statements(*, with_id: bool = False) -> ColumnElement[str]:
+    """Pack a statement as "[id,] key, schema, prop, value, qualifier id"."""
+    fields = (
+        statement.c.entity_key,
+        statement.c.schema,
+        statement.c.prop,
+        clean(statement.c.value),
+        cast(statement.c.qualifier_id, String),
+    )
+    return pack(cast(statement.c.id, String), *fields) if with_id else pack(*fields)
+
+
+def unpack(
+    text: str, wanted: Mapping[str, Collection[str]], *, with_id: bool = False
+) -> Iterator[list[str]]:
+    """Yield the fields of each packed statement whose schema and property are wanted."""
+    at = 2 if with_id else 1  # where the schema is
+    for item in text.split(RECORD):
+        fields = item.split(UNIT)
+        if fields[at + 1] in wanted.get(fields[at], ()):
+            yield fields
 
 
 def agency_codes(connection: Connection) -> dict[int, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, String, cast, func, insert, select
+from sqlalchemy import Connection, func, insert, select
 from sqlalchemy import update as sql_update
 
 from linemap.store import packed
@@ -25,7 +25,6 @@ from linemap.store.tables import (
     resolution_member,
     safeguard_case,
     source_record,
-    statement,
 )
 
 CHUNK_ROWS = 20_000
@@ -114,18 +113,6 @@ class StepRow:
     details: str
 
 
-def _packed() -> ColumnElement[str]:
-    """Pack a statement as "id, key, schema, prop, value, qualifier id"."""
-    return packed.pack(
-        cast(statement.c.id, String),
-        statement.c.entity_key,
-        statement.c.schema,
-        statement.c.prop,
-        packed.clean(statement.c.value),
-        cast(statement.c.qualifier_id, String),
-    )
-
-
 class SafeguardingRepository:
     """Reads what an assessment rests on; writes and reads runs, flags and cases."""
 
@@ -138,13 +125,14 @@ class SafeguardingRepository:
         wanted = {schema: frozenset(names) for schema, names in properties.items()}
         columns = (source_record.c.id, source_record.c.recorded_at)
         for record_id, recorded, text in packed.iter_records(
-            self.connection, _packed(), wanted, columns, CHUNK_ROWS
+            self.connection, packed.statements(with_id=True), wanted, columns, CHUNK_ROWS
         ):
-            found = []
-            for item in text.split(packed.RECORD):
-                statement_id, key, schema, prop, value, qualifier_id = item.split(packed.UNIT)
-                if prop in wanted.get(schema, ()):
-                    found.append((int(statement_id), key, schema, prop, value, int(qualifier_id)))
+            found = [
+                (int(statement_id), key, schema, prop, value, int(qualifier_id))
+                for statement_id, key, schema, prop, value, qualifier_id in packed.unpack(
+                    text, wanted, with_id=True
+                )
+            ]
             yield EvidenceRecord(record_id, recorded, found)
 
     def gradings(
