@@ -1,6 +1,6 @@
 """Synthetic person mentions with known truth, garbled as agencies garble them.
 
-Everyone is invented: names from the simulator's short lists, Ofcom drama phone numbers,
+Everyone is invented: names drawn as the simulator draws them, Ofcom drama phone numbers,
 made-up postcodes. Values are normalised with the intake normalisers, as `linemap link` does.
 """
 

@@ -1,14 +1,20 @@
-"""Synthetic people: names from short lists of common UK names of varied heritage, and roles.
+"""Synthetic people: names of varied heritage, as often as such names are held, and roles.
 
-The lists are not a register: they are common names, combined at random, so every person is
-invented. A few names carry accents, as real exports do, to exercise encodings.
+The lists are not a register: they are common names (short lists of this population's names
+and Faker's name tables), combined at random, so every person is invented. A few names carry
+accents, as real exports do, to exercise encodings.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
+from importlib import import_module
+from itertools import accumulate
+from typing import Any
 
 from linemap.simulate.place import Address
 
@@ -165,7 +171,7 @@ SURNAMES = (
     "Brown-Lewis",
     "Stewart",
 )
-# Everyday short forms (a small table; the `nicknames` package is not installed).
+# Everyday short forms the noise writes (the simulator's own table, not the resolver's).
 NICKNAMES = {
     "Jordan": ("Jordy", "J"),
     "Michael": ("Mike", "Mikey"),
@@ -294,9 +300,116 @@ class Identity:
         return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
 
 
+# Where names come from. The short lists above alone gave everyone in a region of 300,000 people
+# some 57 namesakes of their own sex, so that a name recorded with nothing else could belong to
+# any of them; full names are shared far less (in Faker's en_GB surname table, taken as shares
+# of the population in per cent, Smith is 1.15 and the 500 commonest together 39.5). So each
+# person draws a name origin (the shares are an assumption for London hubs and Kent and Essex
+# towns), then a forename weighted by rank (Zipf, exponent 0.6: the commonest of some 230 about
+# 4%) and a surname: a British one by the table's shares, the rest of British people spread
+# evenly over the short list and Faker's en_IE surnames; other origins' evenly. The tables are
+# Faker's (pinned in pyproject.toml: another version may simulate other names), read as data;
+# only names a Windows-1252 export can hold are kept.
+NAME_ORIGINS = (  # (Faker locale, share of people)
+    ("en_GB", 0.70),
+    ("en_IE", 0.05),
+    ("yo_NG", 0.06),
+    ("tw_GH", 0.04),
+    ("en_IN", 0.07),
+    ("pt_PT", 0.03),
+    ("ro_RO", 0.03),
+    ("tr_TR", 0.02),
+)
+_ZIPF = 0.6
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Names of one origin: forenames by sex with cumulative weights, and surnames."""
+
+    male: tuple[tuple[str, ...], tuple[float, ...]]
+    female: tuple[tuple[str, ...], tuple[float, ...]]
+    surnames: tuple[tuple[str, ...], tuple[float, ...]]
+
+
+def _writable(names: Iterable[str]) -> tuple[str, ...]:
+    """Keep each name once, in order, if Windows-1252 can encode it."""
+    kept: dict[str, None] = {}
+    for name in names:
+        try:
+            name.encode("cp1252")
+        except UnicodeEncodeError:
+            continue
+        kept.setdefault(name, None)
+    return tuple(kept)
+
+
+def _by_rank(
+    names: tuple[str, ...], *, ordered: bool = False
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Weight names by rank as a cohort's forenames fall off (Zipf), with cumulative weights
+    for `random.choices`. Unless the list is `ordered` commonest first, the ranks are drawn
+    once (most of Faker's lists are alphabetical)."""
+    ranked = list(names)
+    if not ordered:
+        random.Random(len(names)).shuffle(ranked)
+    return tuple(ranked), tuple(accumulate(rank**-_ZIPF for rank in range(1, len(ranked) + 1)))
+
+
+def _evenly(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Weight names evenly, with cumulative weights for `random.choices`."""
+    return names, tuple(float(n) for n in range(1, len(names) + 1))
+
+
+def _british_surnames(
+    table: dict[str, float], tail: Iterable[str]
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Weight the frequency table's surnames by their shares of the population (in per cent)
+    and spread the rest of it evenly over the short list's and the tail's surnames."""
+    top = _writable(table)
+    rest = tuple(name for name in _writable((*SURNAMES, *tail)) if name not in table)
+    left = 100 - sum(table[name] for name in top)
+    weights = (*(table[name] for name in top), *(left / len(rest) for _ in rest))
+    return (*top, *rest), tuple(accumulate(weights))
+
+
+@cache
+def _origins() -> tuple[tuple[_Origin, ...], tuple[float, ...]]:
+    """Read the name tables once."""
+    origins = []
+    irish = _provider("en_IE")
+    for locale, _ in NAME_ORIGINS:
+        provider = _provider(locale)
+        if locale == "en_GB":
+            male = _writable((*MALE, *provider.first_names_male))
+            female = _writable((*FEMALE, *provider.first_names_female))
+            surnames = _british_surnames(dict(provider.last_names), irish.last_names)
+        else:
+            male = _writable(provider.first_names_male)
+            female = _writable(provider.first_names_female)
+            surnames = _evenly(_writable(provider.last_names))
+        ordered = locale == "en_GB"  # commonest first: the short lists, then Faker's (ONS order)
+        origins.append(
+            _Origin(_by_rank(male, ordered=ordered), _by_rank(female, ordered=ordered), surnames)
+        )
+    return tuple(origins), tuple(accumulate(share for _, share in NAME_ORIGINS))
+
+
+def _provider(locale: str) -> Any:
+    """Return Faker's person provider of a locale, whose class attributes are its tables."""
+    return import_module(f"faker.providers.person.{locale}").Provider
+
+
+def _draw(rng: random.Random, table: tuple[tuple[str, ...], tuple[float, ...]]) -> str:
+    names, cumulative = table
+    return rng.choices(names, cum_weights=cumulative)[0]
+
+
 def make_person_name(rng: random.Random, sex: str) -> tuple[str, str]:
-    """Draw a forename for the sex and a surname."""
-    return rng.choice(MALE if sex == "M" else FEMALE), rng.choice(SURNAMES)
+    """Draw a name origin, then a forename for the sex and a surname."""
+    origins, cumulative = _origins()
+    origin = rng.choices(origins, cum_weights=cumulative)[0]
+    return _draw(rng, origin.male if sex == "M" else origin.female), _draw(rng, origin.surnames)
 
 
 def make_birth_date(rng: random.Random, on: date, low: int, high: int) -> date:
