@@ -27,8 +27,7 @@ import pyarrow.parquet as pq
 
 from linemap.cli.link import prepare_records, read_csv
 from linemap.resolve.backend import make_backend
-from linemap.resolve.cluster import cluster
-from linemap.resolve.link import link
+from linemap.resolve.link import cluster_at, link
 from linemap.resolve.record import make_column_map
 from linemap.simulate.metric import b_cubed, pairwise
 
@@ -72,9 +71,8 @@ def historical(data: Path) -> None:
         print(f"\nhistorical_50k, {label}: {len(records):,} records in {seconds:.1f} s;"
               f" blocking recall {recall:.3f}")  # fmt: skip
         print("threshold  pairwise P    R     F1  | B-cubed P    R     F1")
-        ids = result.features.ids.to_pylist()
         for threshold in THRESHOLDS:
-            clusters = cluster(ids, result.predictions.edges(threshold), threshold).cluster_of
+            clusters = cluster_at(result.features, result.predictions, threshold).cluster_of
             pw, b3 = pairwise(clusters, truth), b_cubed(clusters, truth)
             print(f"  {threshold:<8}  {pw.precision:.3f}  {pw.recall:.3f}  {pw.f1:.3f} |"
                   f"  {b3.precision:.3f}  {b3.recall:.3f}  {b3.f1:.3f}")  # fmt: skip
@@ -100,9 +98,8 @@ def fake_1000(data: Path) -> None:
     )
     print(f"\nfake_1000 with {len(labels):,} clerical labels:")
     print("threshold  labels P    R     F1  | B-cubed F1")
-    ids = result.features.ids.to_pylist()
     for threshold in THRESHOLDS:
-        clusters = cluster(ids, result.predictions.edges(threshold), threshold).cluster_of
+        clusters = cluster_at(result.features, result.predictions, threshold).cluster_of
         tp = sum(clusters[a] == clusters[b] and same for a, b, same in labels)
         fp = sum(clusters[a] == clusters[b] and not same for a, b, same in labels)
         fn = sum(clusters[a] != clusters[b] and same for a, b, same in labels)

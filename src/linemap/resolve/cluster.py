@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import not_
 
 from linemap.model.vocabulary import Judgement
 
@@ -106,6 +108,48 @@ def cluster(
     position = {record: i for i, record in enumerate(ids)}
     kept = [(position[id_l], position[id_r], p) for id_l, id_r, p in edges if p >= threshold]
     return cluster_positions(ids, kept, threshold, judgements, position)
+
+
+def without_bridges(
+    size: int,
+    edges: Sequence[tuple[int, int, float]],
+    on_names: Sequence[bool],
+    names_only: Sequence[bool],
+) -> list[tuple[int, int, float]]:
+    """Keep the edges that never let a name alone join two people.
+
+    A name is weak evidence: "Zayan Prasad" with a phone and "Zayan Prasad" with a date of
+    birth may be namesakes, and a record with nothing but the name may match either. So an
+    edge resting on the names alone (`on_names`: nothing else of the pair agrees: no year of
+    birth, postcode district, phone, address, extra column or identifier) never joins two
+    sets of records that each hold more than a name (not `names_only`); a set holding only
+    names joins the one such set its name edges reach, or none when they reach several (it
+    stays apart, for review). Every other edge joins as ever. Edges are (position, position,
+    probability) at or above the threshold, taken most probable first; judgements are
+    applied after.
+    """
+    forest = _Forest(size)
+    kept = list(compress(edges, map(not_, on_names)))
+    forest.union_all(kept)
+    roots = forest.roots()
+    anchored = set(compress(roots, map(not_, names_only)))
+    weak = sorted(compress(edges, on_names), key=lambda e: (-e[2], e[0], e[1]))
+    reach: dict[int, set[int]] = {}
+    for left, right, _ in weak:
+        a, b = roots[left], roots[right]
+        if (a in anchored) != (b in anchored):
+            loose, anchor = (b, a) if a in anchored else (a, b)
+            reach.setdefault(loose, set()).add(anchor)
+    several = {loose for loose, anchors in reach.items() if len(anchors) > 1}
+    for edge in weak:
+        a, b = forest.find(edge[0]), forest.find(edge[1])
+        if a == b or (a in anchored and b in anchored) or a in several or b in several:
+            continue
+        root = forest.union(a, b)
+        if a in anchored or b in anchored:
+            anchored.add(root)
+        kept.append(edge)
+    return kept
 
 
 def cluster_positions(

@@ -29,6 +29,8 @@ DERIVED = {
     "dob": ("dob_year", "dob_month", "dob_day", "dob_full"),
     "postcode": ("postcode_district", "postcode_sector"),
 }
+# Fields that say more about a person than what they are called.
+_BEYOND_NAMES = ("dob", "postcode", "phone", "address")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,32 @@ class Features:
     def __len__(self) -> int:
         """Return the number of records."""
         return int(self.table.num_rows)
+
+    def names_only(self) -> list[bool]:
+        """Tell, per row, whether the record holds names (and an alias) and nothing else: no
+        date of birth, postcode, phone, address, extra column or identifier."""
+        beyond = pa.array([False] * len(self), pa.bool_())
+        for column in (*_BEYOND_NAMES, *self.extras, *self.identifiers):
+            beyond = pc.or_(beyond, pc.is_valid(self.table.column(column)))
+        return pc.invert(beyond).to_pylist()  # type: ignore[no-any-return]
+
+    def agree_on_names_only(self, left: pa.Array, right: pa.Array) -> list[bool]:
+        """Tell, per pair of rows (by position), whether nothing but names could agree: no
+        year of birth, postcode district, phone, address, extra column or identifier is the
+        same."""
+        agree = pa.array([False] * len(left), pa.bool_())
+        for column in (
+            "dob_year",
+            "postcode_district",
+            "phone",
+            "address",
+            *self.extras,
+            *self.identifiers,
+        ):
+            values = self.table.column(column)
+            same = pc.equal(pc.take(values, left), pc.take(values, right))
+            agree = pc.or_(agree, pc.fill_null(same, False))
+        return pc.invert(agree).to_pylist()  # type: ignore[no-any-return]
 
     @functools.cached_property
     def duplicates(self) -> Duplicates:

@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 
 from linemap.errors import InvalidInput
 from linemap.resolve.backend import Backend
-from linemap.resolve.cluster import Clustering, JudgedPair, cluster_positions
+from linemap.resolve.cluster import Clustering, JudgedPair, cluster_positions, without_bridges
 from linemap.resolve.feature import Features, make_features
 from linemap.resolve.model import DEFAULT_SEED, Model
 from linemap.resolve.score import PAIR_COLUMNS, Predictions
@@ -86,33 +86,32 @@ def link(
     keep = threshold if pairs_threshold is None else min(pairs_threshold, threshold)
     predictions = _predict(features, model, backend, keep)
     progress("clustering")
-    clustering = _cluster(features, predictions, threshold, judgements)
+    clustering = cluster_at(features, predictions, threshold, judgements)
     return LinkResult(features, model, predictions, clustering, caveats + clustering.caveats)
 
 
-def _cluster(
+def cluster_at(
     features: Features,
     predictions: Predictions,
     threshold: float,
-    judgements: Iterable[JudgedPair],
+    judgements: Iterable[JudgedPair] = (),
 ) -> Clustering:
-    """Cluster the records, edges found and placed by Arrow rather than one by one."""
+    """Cluster the records, edges found and placed by Arrow rather than one by one; an edge
+    resting on names alone never joins two people (`without_bridges`)."""
     edges = predictions.spanning(threshold)
     ids = features.ids
     left, right = (pc.index_in(edges.column(side), value_set=ids) for side in ("id_l", "id_r"))
-    return cluster_positions(
-        ids.to_pylist(),
-        list(
-            zip(
-                left.to_pylist(),
-                right.to_pylist(),
-                edges.column("match_probability").to_pylist(),
-                strict=True,
-            )
-        ),
-        threshold,
-        judgements,
+    positions = list(
+        zip(
+            left.to_pylist(),
+            right.to_pylist(),
+            edges.column("match_probability").to_pylist(),
+            strict=True,
+        )
     )
+    on_names = features.agree_on_names_only(left, right)
+    kept = without_bridges(len(features), positions, on_names, features.names_only())
+    return cluster_positions(ids.to_pylist(), kept, threshold, judgements)
 
 
 def _predict(features: Features, model: Model, backend: Backend, keep: float) -> Predictions:

@@ -13,7 +13,7 @@ and every undo.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -59,6 +59,21 @@ class RunSummary:
 
 def _pair(left: str, right: str) -> tuple[str, str]:
     return (left, right) if left <= right else (right, left)
+
+
+def _for_review(
+    edges: Iterable[tuple[str, str, float]], cluster_of: Mapping[str, str]
+) -> list[tuple[str, str, float]]:
+    """Return the pairs worth a reviewer's look: from the review threshold up, those that
+    ended in two people (under the match threshold, or above it and kept apart because a name
+    alone never joins two people), each two people once, by their most probable pair of
+    mentions (a reviewer decides whether two people are one, not each of their records)."""
+    strongest: dict[tuple[str, str], tuple[str, str, float]] = {}
+    for left, right, p in edges:
+        ends = cluster_of[left], cluster_of[right]
+        if ends[0] != ends[1] and ((key := _pair(*ends)) not in strongest or p > strongest[key][2]):
+            strongest[key] = (*_pair(left, right), p)
+    return list(strongest.values())
 
 
 def _judged(tx: Transaction) -> list[JudgedPair]:
@@ -123,11 +138,9 @@ def run_resolution(
     children = mentions.children(day)
     cluster_of = result.clustering.cluster_of
     say("explaining the uncertain pairs")
-    uncertain = [
-        (*_pair(left, right), p)
-        for left, right, p in result.predictions.distinct_edges(settings.review_threshold)
-        if p < settings.match_threshold and cluster_of[left] != cluster_of[right]
-    ]
+    uncertain = _for_review(
+        result.predictions.distinct_edges(settings.review_threshold), cluster_of
+    )
     explained = engine.explain_pairs(
         result.scored, result.model, [(left, right) for left, right, _ in uncertain]
     )

@@ -98,7 +98,7 @@ def queue(uow: UnitOfWork, actor: Actor, today: date, limit: int = QUEUE_PAGE) -
         shown: dict[int, Decision] = {}
         elsewhere = offset = 0
         while len(items) < limit and offset < _SCAN:
-            window = tx.resolution.review_pairs(run.id, run.threshold, _WINDOW, offset)
+            window = tx.resolution.review_pairs(run.id, _WINDOW, offset)
             if not window:
                 break
             offset += _WINDOW
@@ -114,7 +114,7 @@ def queue(uow: UnitOfWork, actor: Actor, today: date, limit: int = QUEUE_PAGE) -
                     shown.update(zip((pair.record_l, pair.record_r), verdicts, strict=True))
         for record_id, decision in sorted(shown.items()):
             consultation.consulted(ctx, record_id, "review", True, decision.isa)
-        waiting = tx.resolution.count_review_pairs(run.id, run.threshold)
+        waiting = tx.resolution.count_review_pairs(run.id)
     consultation.log(uow, ctx)
     return ReviewQueue(run.id, items, waiting, len(live), elsewhere)
 
@@ -283,4 +283,4 @@ def waiting(uow: UnitOfWork, actor: Actor) -> int:
         run = tx.resolution.latest_run()
         if run is None:
             return 0
-        return tx.resolution.count_review_pairs(run.id, run.threshold, unjudged=True)
+        return tx.resolution.count_review_pairs(run.id, unjudged=True)

@@ -278,9 +278,7 @@ class ResolutionRepository:
                 )
             )
 
-    def review_pairs(
-        self, run_id: int, high: float, limit: int, offset: int = 0
-    ) -> list[ReviewPair]:
+    def review_pairs(self, run_id: int, limit: int, offset: int = 0) -> list[ReviewPair]:
         """Return a window of a run's uncertain pairs whose mentions ended in different people
         (children first, then the most uncertain first)."""
         left, right = aliased(resolution_member), aliased(resolution_member)
@@ -299,7 +297,6 @@ class ResolutionRepository:
             )
             .where(
                 resolution_pair.c.run_id == run_id,
-                resolution_pair.c.probability < high,
                 left.c.person_id != right.c.person_id,
             )
             .order_by(
@@ -325,7 +322,7 @@ class ResolutionRepository:
             for r in rows
         ]
 
-    def count_review_pairs(self, run_id: int, high: float, *, unjudged: bool = False) -> int:
+    def count_review_pairs(self, run_id: int, *, unjudged: bool = False) -> int:
         """Return how many uncertain pairs of a run ended in different people (only those
         without a judgement in force, with `unjudged`)."""
         left, right = aliased(resolution_member), aliased(resolution_member)
@@ -341,7 +338,6 @@ class ResolutionRepository:
             )
             .where(
                 resolution_pair.c.run_id == run_id,
-                resolution_pair.c.probability < high,
                 left.c.person_id != right.c.person_id,
             )
         )
