@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 
-from staged import add_region_options, resolved_region, run_step
+from staged import add_region_options, resolved_region, run_on_region
 
 from linemap.bootstrap import unit_of_work
-from linemap.services import database, evaluation
+from linemap.services import evaluation
 from linemap.settings import Settings
 
 
@@ -35,12 +34,8 @@ def main() -> None:
     args = parser.parse_args()
     folder, url = resolved_region(args)
     settings = Settings.from_env({"LINEMAP_DATABASE_URL": url})
-    database.initialise(unit_of_work(settings, check=False))  # migrate to the flags' tables
-    print(f"load average   {os.getloadavg()[0]:>10.2f} (1 min, before assessing)")
-    figures = run_step(url, "linemap.services.assessment", "assess")
+    figures = run_on_region(url, "assess", "assessing", "linemap.services.assessment", "assess")
     summary = figures["summary"]
-    print(f"assess         {figures['seconds']:>10.1f} s, peak RSS {figures['peak_mib']:,.0f} MiB")
-    print("  stages       " + ", ".join(f"{k} {v} s" for k, v in figures["stages"].items()))
     print(
         f"flags          {summary['flags']:,} on {summary['people']:,} people read "
         f"({summary['children']:,} children); by kind {json.dumps(summary['by_kind'])}"

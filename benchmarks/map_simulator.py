@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from typing import Any
 
-from staged import add_region_options, resolved_region, run_step
+from staged import add_region_options, resolved_region, run_on_region
 
 from linemap.bootstrap import unit_of_work
-from linemap.services import database, evaluation
+from linemap.services import evaluation
 from linemap.settings import Settings
 
 
@@ -43,12 +42,8 @@ def main() -> None:
     args = parser.parse_args()
     folder, url = resolved_region(args)
     settings = Settings.from_env({"LINEMAP_DATABASE_URL": url})
-    database.initialise(unit_of_work(settings, check=False))  # migrate to the map's tables
-    print(f"load average   {os.getloadavg()[0]:>10.2f} (1 min, before mapping)")
-    figures = run_step(url, "linemap.services.network", "build_snapshot")
+    figures = run_on_region(url, "map", "mapping", "linemap.services.network", "build_snapshot")
     summary = figures["summary"]
-    print(f"map            {figures['seconds']:>10.1f} s, peak RSS {figures['peak_mib']:,.0f} MiB")
-    print("  stages       " + ", ".join(f"{k} {v} s" for k, v in figures["stages"].items()))
     print(
         f"snapshot       {summary['records']:,} records, {summary['nodes']:,} nodes, "
         f"{summary['edges']:,} edges; {summary['lines']:,} lines, {summary['members']:,} "

@@ -81,6 +81,17 @@ def simulate_and_load(
     return folder, url
 
 
+def run_on_region(url: str, name: str, doing: str, module: str, function: str) -> dict[str, Any]:
+    """Migrate a region's database to the step's tables, run the step on it in a child process
+    (`run_step`) and print its wall time, peak RSS and stages; return its figures."""
+    database.initialise(unit_of_work(Settings.from_env({"LINEMAP_DATABASE_URL": url}), check=False))
+    print(f"load average   {os.getloadavg()[0]:>10.2f} (1 min, before {doing})")
+    figures = run_step(url, module, function)
+    print(f"{name:<15}{figures['seconds']:>10.1f} s, peak RSS {figures['peak_mib']:,.0f} MiB")
+    print("  stages       " + ", ".join(f"{k} {v} s" for k, v in figures["stages"].items()))
+    return figures
+
+
 def add_region_options(parser: argparse.ArgumentParser) -> None:
     """Add the options choosing a region: simulate one (size, seed, where to keep it) or reuse
     one already loaded and resolved (region and database)."""

@@ -151,7 +151,7 @@ class _Map:
         keys = self.keys(wanted)
         assert self.snapshot is not None
         persons = {key for _, key in keys.values()}  # a mention the run left out finds none
-        subjects = self.tx.network.subject_records(self.snapshot.resolution_run_id, persons)
+        subjects = _subject_records(self.tx, self.snapshot.resolution_run_id, persons)
         for node, (_, key) in keys.items():
             found = subjects.get(key) or [key.rpartition("#")[0]]
             votes = Counter(i for r in found if (i := self.records.get(r)))
@@ -287,6 +287,18 @@ def _places(truth: Truth, found: _Map) -> StageResult:
     )
 
 
+def _subject_records(
+    tx: Transaction, run_id: int, persons: Collection[str]
+) -> dict[str, list[str]]:
+    """Return the records ("AGENCY:SOURCE_REF") each of these people is the subject of."""
+    return {
+        person: [entity.rpartition("#")[0] for entity, _ in members]
+        for person, members in tx.resolution.members_of_people(
+            run_id, persons, subjects=True
+        ).items()
+    }
+
+
 def _flag_identities(truth: Truth, tx: Transaction) -> tuple[int, dict[str, str | None]] | None:
     """Return the latest assessment run and the identity of each flagged person (the identity
     most of the records they are the subject of belong to)."""
@@ -294,7 +306,7 @@ def _flag_identities(truth: Truth, tx: Transaction) -> tuple[int, dict[str, str 
     if run is None:
         return None
     persons = {f.person_id for f in tx.safeguarding.flags(run.id)}
-    subjects = tx.network.subject_records(run.resolution_run_id, persons)
+    subjects = _subject_records(tx, run.resolution_run_id, persons)
     found: dict[str, str | None] = {}
     for person in persons:
         votes = Counter(i for r in subjects.get(person, []) if (i := truth["records"].get(r)))

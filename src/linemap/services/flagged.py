@@ -180,7 +180,12 @@ def export_flagged(
         people: dict[str, list[FlagRow]] = {}
         for f in flags:
             people.setdefault(f.person_id, []).append(f)
-        behind = tx.safeguarding.subject_record_ids(run.resolution_run_id, people)
+        behind = {
+            person: [record for _, record in members]
+            for person, members in tx.resolution.members_of_people(
+                run.resolution_run_id, people, subjects=True
+            ).items()
+        }
         refs = tx.safeguarding.source_refs(
             {r for f in flags for r in f.record_ids} | {r for rs in behind.values() for r in rs}
         )

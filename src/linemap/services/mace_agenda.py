@@ -174,16 +174,7 @@ def _theme_items(tx: Transaction, snapshot: int, held_on: date) -> list[dict[str
     items, years = [], range(held_on.year - TREND_YEARS + 1, held_on.year + 1)
     active: Counter[int] = Counter()
     for line, detail in tx.chart.line_details(snapshot):
-        summary = LineSummary(
-            line,
-            list(detail.get("names", [])),
-            detail.get("exporting_area"),
-            list(detail.get("importing_areas", [])),
-            detail.get("first_seen"),
-            detail.get("last_seen"),
-            len(detail.get("phones", [])),
-            members[line],
-        )
+        summary = LineSummary.of(line, detail, members[line])
         active.update(year for year in years if active_in(summary, year))
         listed = asdict(summary)  # a line as the map lists it, its members called people
         facts = {k: v for k, v in listed.items() if k not in ("id", "members")}

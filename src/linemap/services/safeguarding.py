@@ -137,12 +137,15 @@ def cases_by_flag(
 ) -> dict[tuple[int, int], CaseView]:
     """Return each flag's case of a workflow, found by any entity of its person."""
     assessed = tx.safeguarding.run(run_id)
-    entities = (
-        tx.safeguarding.member_entities(assessed.resolution_run_id, [f.person_id for f in flags])
+    members = (
+        tx.resolution.members_of_people(assessed.resolution_run_id, [f.person_id for f in flags])
         if assessed
         else {}
     )
-    subjects = {f.flag_id: {f.subject, *entities.get(f.person_id, [])} for f in flags}
+    subjects = {
+        f.flag_id: {f.subject, *(entity for entity, _ in members.get(f.person_id, []))}
+        for f in flags
+    }
     rows = tx.safeguarding.cases(
         workflow=workflow, subjects={s for ss in subjects.values() for s in ss}
     )

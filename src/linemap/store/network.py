@@ -197,20 +197,3 @@ class NetworkRepository:
             )
             found.update({r.node_id: (r.kind, r.key) for r in rows})
         return found
-
-    def subject_records(self, run_id: int, persons: Collection[str]) -> dict[str, list[str]]:
-        """Return the records ("AGENCY:SOURCE_REF") each of these people is the subject of in a
-        run."""
-        found: dict[str, list[str]] = {}
-        ids = sorted(set(persons))
-        for start in range(0, len(ids), 500):
-            rows = self.connection.execute(
-                select(resolution_member.c.person_id, resolution_member.c.entity_id).where(
-                    resolution_member.c.run_id == run_id,
-                    resolution_member.c.subject.is_(True),
-                    resolution_member.c.person_id.in_(ids[start : start + 500]),
-                )
-            )
-            for person_id, entity_id in rows:
-                found.setdefault(person_id, []).append(entity_id.rpartition("#")[0])
-        return found

@@ -233,6 +233,24 @@ class ResolutionRepository:
         )
         return [(r.entity_id, r.record_id) for r in rows]
 
+    def members_of_people(
+        self, run_id: int, persons: Collection[str], *, subjects: bool = False
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Return (entity id, record id) of every mention of each of these people in a run (with
+        `subjects`, only the mentions their records are about)."""
+        found: dict[str, list[tuple[str, int]]] = {}
+        ids = sorted(set(persons))
+        member = resolution_member.c
+        for start in range(0, len(ids), 500):
+            query = select(member.person_id, member.entity_id, member.record_id).where(
+                member.run_id == run_id, member.person_id.in_(ids[start : start + 500])
+            )
+            if subjects:
+                query = query.where(member.subject.is_(True))
+            for person_id, entity_id, record_id in self.connection.execute(query):
+                found.setdefault(person_id, []).append((entity_id, record_id))
+        return found
+
     def members_of_entities(self, run_id: int, entity_ids: Sequence[str]) -> dict[str, str]:
         """Return person ids for entities (those not in the run are left out)."""
         found: dict[str, str] = {}

@@ -309,34 +309,3 @@ class SafeguardingRepository:
             for r in rows:
                 found[r.case_id].append(StepRow(*r))
         return found
-
-    def subject_record_ids(self, run_id: int, person_ids: Collection[str]) -> dict[str, list[int]]:
-        """Return the records each of these people is the subject of in a resolution run."""
-        found: dict[str, list[int]] = {}
-        ids = sorted(set(person_ids))
-        for start in range(0, len(ids), 500):
-            rows = self.connection.execute(
-                select(resolution_member.c.person_id, resolution_member.c.record_id).where(
-                    resolution_member.c.run_id == run_id,
-                    resolution_member.c.subject.is_(True),
-                    resolution_member.c.person_id.in_(ids[start : start + 500]),
-                )
-            )
-            for person_id, record_id in rows:
-                found.setdefault(person_id, []).append(record_id)
-        return found
-
-    def member_entities(self, run_id: int, person_ids: Collection[str]) -> dict[str, list[str]]:
-        """Return the entity ids of each of these people in a resolution run."""
-        found: dict[str, list[str]] = {}
-        ids = sorted(set(person_ids))
-        for start in range(0, len(ids), 500):
-            rows = self.connection.execute(
-                select(resolution_member.c.person_id, resolution_member.c.entity_id).where(
-                    resolution_member.c.run_id == run_id,
-                    resolution_member.c.person_id.in_(ids[start : start + 500]),
-                )
-            )
-            for person_id, entity_id in rows:
-                found.setdefault(person_id, []).append(entity_id)
-        return found
