@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, make_url, select, text
 from sqlalchemy.exc import ArgumentError
 
 from linemap.errors import ConfigurationError
@@ -104,6 +104,20 @@ def analyse(engine: Engine, tables: Sequence[str]) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         for table in tables:
             connection.execute(text(f'ANALYZE "{table}"'))
+
+
+def latest_finished(
+    connection: Connection, table: Table, columns: Iterable[str]
+) -> tuple[Any, ...] | None:
+    """Return these columns of the newest finished row of a versioned run table (a resolution
+    run, a snapshot, an assessment run: `id` and `finished_at`), or None."""
+    row = connection.execute(
+        select(*[table.c[name] for name in columns])
+        .where(table.c.finished_at.is_not(None))
+        .order_by(table.c.id.desc())
+        .limit(1)
+    ).first()
+    return tuple(row) if row else None
 
 
 def bulk_insert(

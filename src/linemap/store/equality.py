@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from linemap.store import span
+from linemap.store.db import latest_finished
 from linemap.store.tables import (
     agency,
     assessment_run,
@@ -52,17 +53,7 @@ class EqualityRepository:
 
     def latest_assessment(self) -> AssessmentInfo | None:
         """Return the newest finished assessment run, or None."""
-        row = self.connection.execute(
-            select(
-                assessment_run.c.id,
-                assessment_run.c.resolution_run_id,
-                assessment_run.c.as_of,
-                assessment_run.c.criteria,
-            )
-            .where(assessment_run.c.finished_at.is_not(None))
-            .order_by(assessment_run.c.id.desc())
-            .limit(1)
-        ).first()
+        row = latest_finished(self.connection, assessment_run, AssessmentInfo.__dataclass_fields__)
         return AssessmentInfo(*row) if row else None
 
     def flagged(self, run_id: int) -> set[str]:

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy import update as sql_update
 
 from linemap.store import packed
-from linemap.store.db import bulk_insert
+from linemap.store.db import bulk_insert, latest_finished
 from linemap.store.tables import (
     import_batch,
     network_edge,
@@ -158,12 +158,7 @@ class NetworkRepository:
 
     def latest_snapshot(self) -> SnapshotInfo | None:
         """Return the newest finished snapshot, or None."""
-        row = self.connection.execute(
-            select(*[network_snapshot.c[n] for n in SnapshotInfo.__dataclass_fields__])
-            .where(network_snapshot.c.finished_at.is_not(None))
-            .order_by(network_snapshot.c.id.desc())
-            .limit(1)
-        ).first()
+        row = latest_finished(self.connection, network_snapshot, SnapshotInfo.__dataclass_fields__)
         return SnapshotInfo(*row) if row else None
 
     def findings(

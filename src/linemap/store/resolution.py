@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased
 
 from linemap.errors import NotFound
 from linemap.store import packed
-from linemap.store.db import bulk_insert
+from linemap.store.db import bulk_insert, latest_finished
 from linemap.store.tables import (
     judgement,
     resolution_member,
@@ -96,11 +96,6 @@ class ReviewPair:
     match_weight: float
     involves_child: bool
     explanation: str | None
-
-
-def _run(row: object) -> RunInfo:
-    r = row._mapping  # type: ignore[attr-defined]
-    return RunInfo(*(r[name] for name in RunInfo.__dataclass_fields__))
 
 
 class ResolutionRepository:
@@ -198,13 +193,8 @@ class ResolutionRepository:
 
     def latest_run(self) -> RunInfo | None:
         """Return the newest finished run, or None."""
-        row = self.connection.execute(
-            select(*[resolution_run.c[n] for n in RunInfo.__dataclass_fields__])
-            .where(resolution_run.c.finished_at.is_not(None))
-            .order_by(resolution_run.c.id.desc())
-            .limit(1)
-        ).first()
-        return _run(row) if row else None
+        row = latest_finished(self.connection, resolution_run, RunInfo.__dataclass_fields__)
+        return RunInfo(*row) if row else None
 
     def model(self, run_id: int) -> str:
         """Return a run's model JSON."""

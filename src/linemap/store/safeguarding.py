@@ -15,7 +15,7 @@ from sqlalchemy import Connection, func, insert, select
 from sqlalchemy import update as sql_update
 
 from linemap.store import packed
-from linemap.store.db import bulk_insert
+from linemap.store.db import bulk_insert, latest_finished
 from linemap.store.tables import (
     agency,
     assessment_run,
@@ -188,12 +188,9 @@ class SafeguardingRepository:
 
     def latest_run(self) -> AssessmentRunRow | None:
         """Return the newest finished assessment run, or None."""
-        row = self.connection.execute(
-            select(*[assessment_run.c[n] for n in AssessmentRunRow.__dataclass_fields__])
-            .where(assessment_run.c.finished_at.is_not(None))
-            .order_by(assessment_run.c.id.desc())
-            .limit(1)
-        ).first()
+        row = latest_finished(
+            self.connection, assessment_run, AssessmentRunRow.__dataclass_fields__
+        )
         return AssessmentRunRow(*row) if row else None
 
     def run(self, run_id: int) -> AssessmentRunRow | None:
