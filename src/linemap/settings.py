@@ -27,6 +27,7 @@ class Settings:
     upload_max_bytes: int = 50 * 1024 * 1024  # R33: largest file the web intake accepts
     match_threshold: float = 0.95  # resolution: pairs at or above join (precision first)
     review_threshold: float = 0.5  # resolution: pairs from here to the match threshold are reviewed
+    name_threshold: float = 0.5  # resolution: a bare name joins the one person it matches from here
     resolve_backend: str = "duckdb"  # or "spark" (the optional `spark` extra)
     secure_cookies: bool = True  # False only for plain-http local use (the demo on 127.0.0.1)
     equality_baseline: Path | None = None  # YAML baseline for equality monitoring (None: packaged)
@@ -42,7 +43,7 @@ class Settings:
             "actor": env.get("LINEMAP_ACTOR", "cli"),
             "mapping_dirs": dirs,
         }
-        for name in ("match_threshold", "review_threshold"):
+        for name in ("match_threshold", "review_threshold", "name_threshold"):
             variable = f"LINEMAP_{name.upper()}"
             if env.get(variable):
                 values[name] = _probability(variable, env[variable])
@@ -58,6 +59,11 @@ class Settings:
             raise ConfigurationError(
                 "LINEMAP_REVIEW_THRESHOLD is above LINEMAP_MATCH_THRESHOLD: pairs are reviewed"
                 " from the review threshold up to the match threshold; lower the first"
+            )
+        if made.name_threshold > made.match_threshold:
+            raise ConfigurationError(
+                "LINEMAP_NAME_THRESHOLD is above LINEMAP_MATCH_THRESHOLD: a record holding only a"
+                " name would need more than any other pair to join someone; lower the first"
             )
         return made
 

@@ -285,6 +285,8 @@ def test_resolve_errors_are_one_clear_line(
         ("LINEMAP_MATCH_THRESHOLD", "high", "between 0 and 1"),
         ("LINEMAP_MATCH_THRESHOLD", "1.5", "between 0 and 1"),
         ("LINEMAP_REVIEW_THRESHOLD", "0.99", "above LINEMAP_MATCH_THRESHOLD"),
+        ("LINEMAP_NAME_THRESHOLD", "0.99", "above LINEMAP_MATCH_THRESHOLD"),
+        ("LINEMAP_NAME_THRESHOLD", "none", "between 0 and 1"),
     ):
         monkeypatch.setenv(variable, value)
         refused = run(database_url, "resolve")

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
 from linemap.resolve.cluster import cluster_positions, without_bridges
+from linemap.resolve.feature import make_features
+from linemap.resolve.link import cluster_at
+from linemap.resolve.model import Model
+from linemap.resolve.score import Predictions
 
 Edge = tuple[int, int, float]
 
@@ -20,35 +27,73 @@ def _clusters(size: int, edges: list[Edge]) -> list[int]:
 def test_a_bare_name_reaching_two_people_joins_neither() -> None:
     # 0 and 1: two Zayan Prasads with dates of birth; 2: "Zayan Prasad" and nothing else.
     edges = [(0, 2, 0.99), (1, 2, 0.97)]
-    kept = without_bridges(3, edges, [True, True], [False, False, True])
+    kept, _ = without_bridges(3, edges, [True, True], [False, False, True])
     assert _clusters(3, kept) == [0, 1, 2]
 
 
 def test_a_bare_name_reaching_one_person_joins_them() -> None:
     edges = [(0, 1, 0.99), (1, 2, 0.96)]  # 0-1 share a date of birth; 2 is a bare name
-    kept = without_bridges(3, edges, [False, True], [False, False, True])
+    kept, _ = without_bridges(3, edges, [False, True], [False, False, True])
     assert _clusters(3, kept) == [0, 0, 0]
 
 
 def test_two_people_are_never_joined_on_their_names_alone() -> None:
     # 0 holds a phone, 1 a date of birth: nothing but the name agrees.
-    kept = without_bridges(2, [(0, 1, 0.99)], [True], [False, False])
+    kept, _ = without_bridges(2, [(0, 1, 0.99)], [True], [False, False])
     assert _clusters(2, kept) == [0, 1]
 
 
 def test_bare_names_join_each_other_and_then_one_person() -> None:
     # 2 and 3 are the same bare name; 3 reaches person 0 only.
     edges = [(2, 3, 0.99), (0, 3, 0.96)]
-    kept = without_bridges(4, edges, [True, True], [False, False, True, True])
+    kept, _ = without_bridges(4, edges, [True, True], [False, False, True, True])
     assert _clusters(4, kept) == [0, 1, 0, 0]
 
 
 def test_a_chain_of_bare_names_never_bridges_two_people() -> None:
-    # 0 - 2 - 3 - 1: each bare name reaches one person, but together they would join two.
+    # 0 - 2 - 3 - 1: each bare name reaches one person, but together they reach two, so the
+    # two bare names stay together and apart from both, whatever order the edges come in.
     edges = [(0, 2, 0.99), (2, 3, 0.98), (3, 1, 0.97)]
-    kept = without_bridges(4, edges, [True, True, True], [False, False, True, True])
-    clusters = _clusters(4, kept)
-    assert clusters[0] != clusters[1]
+    for ordered in (edges, edges[::-1]):
+        kept, joins = without_bridges(4, ordered, [True, True, True], [False, False, True, True])
+        assert _clusters(4, kept) == [0, 1, 2, 2]
+        assert joins == []
+
+
+def test_each_join_of_bare_names_is_reported_by_its_most_probable_pair() -> None:
+    # 2 and 3 (one bare name, twice) reach person 0-1 by three pairs; the join is told once.
+    edges = [(0, 1, 0.99), (2, 3, 0.7), (0, 2, 0.6), (1, 2, 0.8), (0, 3, 0.55)]
+    on_names = [False, True, True, True, True]
+    kept, joins = without_bridges(4, edges, on_names, [False, False, True, True])
+    assert _clusters(4, kept) == [0, 0, 0, 0]
+    assert joins == [(1, 2, 0.8)]
+
+
+def test_joins_are_told_once_by_records_that_can_be_explained() -> None:
+    # b1 and b2 are the same bare name twice (one group, scored once as b1); each reaches a.
+    records = pa.table(
+        {
+            "unique_id": ["a", "b1", "b2"],
+            "first_name": ["Zoe"] * 3,
+            "surname": ["Riney"] * 3,
+            "dob": ["2008-03-04", None, None],
+        }
+    )
+    features = make_features(records)
+    pairs = pa.table(
+        {"id_l": ["a"], "id_r": ["b1"], "match_weight": [1.2], "match_probability": [0.7]}
+    )
+    model = cast(Model, None)  # clustering reads the pairs, never the model
+    predictions = Predictions(pairs, model, 0.5, groups=features.duplicates.groups)
+    clustering = cluster_at(features, predictions, 0.95)
+    assert set(clustering.cluster_of.values()) == {"a"}
+    assert clustering.name_joins == (("a", "b1", 0.7),)
+    # From a name threshold over the pair's probability, the bare names stay apart.
+    assert cluster_at(features, predictions, 0.95, name_threshold=0.8).cluster_of == {
+        "a": "a",
+        "b1": "b1",
+        "b2": "b2",
+    }
 
 
 @st.composite
@@ -74,7 +119,14 @@ def test_people_share_a_cluster_only_through_more_than_a_name(
     graph: tuple[int, list[Edge], list[bool], list[bool]],
 ) -> None:
     size, edges, on_names, names_only = graph
-    clusters = _clusters(size, without_bridges(size, edges, on_names, names_only))
+    kept, joins = without_bridges(size, edges, on_names, names_only)
+    clusters = _clusters(size, kept)
+    # The same edges in another order make the same clusters.
+    assert _clusters(size, without_bridges(size, edges[::-1], on_names[::-1], names_only)[0]) == (
+        clusters
+    )
+    # Each join is one of the edges, between a bare name and someone holding more.
+    assert all(j in edges and names_only[j[0]] != names_only[j[1]] for j in joins)
     strong = _clusters(size, [e for e, weak in zip(edges, on_names, strict=True) if not weak])
     everything = _clusters(size, edges)
     for a in range(size):

@@ -5,13 +5,18 @@ judgements made since. Everyone in a simulated region is invented."""
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from linemap.bootstrap import unit_of_work
+from linemap.resolve.feature import make_features
 from linemap.services import evaluation, region, resolution
+from linemap.services.mention import IDENTIFIERS, read_mentions
 from linemap.settings import Settings
 from linemap.store import tables
 from linemap.store.unit_of_work import UnitOfWork
@@ -125,5 +130,36 @@ def test_each_two_people_are_offered_once(resolved: Resolved) -> None:
         people = tx.resolution.members_of_entities(
             run.id, [e for p in pairs for e in (p.entity_l, p.entity_r)]
         )
-    ends = [frozenset((people[p.entity_l], people[p.entity_r])) for p in pairs]
+    ends = [
+        frozenset((people[p.entity_l], people[p.entity_r])) for p in pairs if not p.joined_on_name
+    ]
     assert len(ends) == len(set(ends)) > 10
+
+
+def test_a_bare_name_joined_under_the_threshold_is_offered_for_review(
+    resolved: Resolved, tmp_path: Path
+) -> None:
+    # A record holding nothing but a name joins the only person it matches from the name
+    # threshold (0.5); where that pair is under the match threshold, a reviewer may part them.
+    # At 0.95 every such join on the small region also has a pair above it, so run at 0.99.
+    for part in resolved.folder.parent.glob("linemap.db*"):  # with its write-ahead log
+        shutil.copy(part, tmp_path / part.name)
+    settings = Settings.from_env(
+        {"LINEMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'linemap.db'}"}, match_threshold=0.99
+    )
+    uow = unit_of_work(settings)
+    resolution.run_resolution(uow, settings)
+    with uow.read() as tx:
+        run = tx.resolution.latest_run()
+        assert run is not None
+        joins = [p for p in tx.resolution.review_pairs(run.id, 10_000) if p.joined_on_name]
+        people = tx.resolution.members_of_entities(
+            run.id, [e for p in joins for e in (p.entity_l, p.entity_r)]
+        )
+        mentions = read_mentions(tx)
+    features = make_features(mentions.records, identifiers=IDENTIFIERS)
+    bare = set(compress(features.ids.to_pylist(), features.names_only()))
+    assert joins
+    assert all(settings.name_threshold <= p.probability < 0.99 for p in joins)
+    assert all(people[p.entity_l] == people[p.entity_r] for p in joins)
+    assert all({p.entity_l, p.entity_r} & bare for p in joins)

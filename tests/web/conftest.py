@@ -141,7 +141,9 @@ def seed_resolution(uow: UnitOfWork) -> tuple[str, str]:
             [(run, m.entity_id, f"P{run}-{m.entity_id}", m.record_id, True) for m in mentions]
         )
         left, right = sorted(m.entity_id for m in mentions)
-        tx.resolution.add_pairs([(run, left, right, 0.7, 1.22, True, json.dumps(EXPLANATION))])
+        tx.resolution.add_pairs(
+            [(run, left, right, 0.7, 1.22, True, json.dumps(EXPLANATION), False)]
+        )
         tx.resolution.finish_run(run, "2026-11-26T09:00:01+00:00", 2, 2)
     return left, right
 

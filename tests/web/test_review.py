@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
 
 from linemap.settings import Settings
+from linemap.store import tables
 from linemap.store.unit_of_work import UnitOfWork
 
 Client = Callable[[str | None], TestClient]
@@ -38,6 +40,25 @@ def test_the_queue_shows_a_pair_with_its_explanation_children_first(client_for: 
     ]
     names = {item[side]["properties"]["forename"][0]["value"] for side in ("left", "right")}
     assert names == {"jordan", "casey"}
+
+
+def test_a_pair_that_joined_a_bare_name_stays_in_the_queue_and_says_so(
+    client_for: Client, app_settings: Settings
+) -> None:
+    # The run joined the two mentions on the name alone, under the match threshold: they are
+    # one person already, and still offered, so that a reviewer can part them.
+    uow = UnitOfWork.from_url(app_settings.database_url)
+    with uow.write() as tx:
+        member, pair = tables.resolution_member, tables.resolution_pair
+        [person] = tx.connection.execute(select(func.min(member.c.person_id))).scalars()
+        tx.connection.execute(update(member).values(person_id=person))
+        tx.connection.execute(update(pair).values(joined_on_name=True))
+    uow.dispose()
+    worker = client_for("csc.worker")
+    [item] = worker.get("/api/v1/review").json()["items"]
+    assert item["joined_on_name"] is True
+    page = worker.get("/review")
+    assert "Already one person" in page.text
 
 
 def test_a_reviewer_who_may_not_read_both_records_sees_no_pair(client_for: Client) -> None:

@@ -36,7 +36,7 @@ from linemap.intake.normalise import (
 )
 from linemap.model.partial_date import PartialDate
 from linemap.resolve.backend import BACKENDS, Backend, make_backend
-from linemap.resolve.link import DEFAULT_MATCH_THRESHOLD, LinkResult
+from linemap.resolve.link import DEFAULT_MATCH_THRESHOLD, DEFAULT_NAME_THRESHOLD, LinkResult
 from linemap.resolve.link import link as resolve_link
 from linemap.resolve.model import DEFAULT_SEED, Model
 from linemap.resolve.record import (
@@ -185,6 +185,14 @@ def link(
     threshold: Annotated[
         float, typer.Option("--threshold", help="Match probability that joins two records")
     ] = DEFAULT_MATCH_THRESHOLD,
+    name_threshold: Annotated[
+        float,
+        typer.Option(
+            "--name-threshold",
+            help="Match probability from which a record holding only a name joins the one"
+            " person it matches, when it matches no one else",
+        ),
+    ] = DEFAULT_NAME_THRESHOLD,
     explain: Annotated[
         tuple[str, str] | None,
         typer.Option("--explain", help="Explain the score of two records", metavar="ID_L ID_R"),
@@ -219,8 +227,8 @@ def link(
             step.append(bar.add_task(description.capitalize(), total=1))
 
         result = resolve_link(
-            records, engine, threshold=threshold, model=model, seed=seed,
-            extras=columns.extras, progress=progress,
+            records, engine, threshold=threshold, name_threshold=name_threshold, model=model,
+            seed=seed, extras=columns.extras, progress=progress,
         )  # fmt: skip
     _write_outputs(result, output, pairs, threshold)
     if save_model:

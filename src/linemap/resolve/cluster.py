@@ -41,6 +41,9 @@ class Clustering:
     threshold: float
     cut_edges: tuple[Edge, ...] = ()  # pairs above the threshold kept apart by negatives
     caveats: tuple[str, ...] = ()
+    # Pairs under the threshold by which records holding only a name joined the one person
+    # they match (`without_bridges`), each such join once: worth a reviewer's look.
+    name_joins: tuple[Edge, ...] = ()
 
     def clusters(self) -> dict[str, list[str]]:
         """Return each cluster's record ids, sorted, by cluster id."""
@@ -115,41 +118,44 @@ def without_bridges(
     edges: Sequence[tuple[int, int, float]],
     on_names: Sequence[bool],
     names_only: Sequence[bool],
-) -> list[tuple[int, int, float]]:
+) -> tuple[list[tuple[int, int, float]], list[tuple[int, int, float]]]:
     """Keep the edges that never let a name alone join two people.
 
     A name is weak evidence: "Zayan Prasad" with a phone and "Zayan Prasad" with a date of
     birth may be namesakes, and a record with nothing but the name may match either. So an
     edge resting on the names alone (`on_names`: nothing else of the pair agrees: no year of
     birth, postcode district, phone, address, extra column or identifier) never joins two
-    sets of records that each hold more than a name (not `names_only`); a set holding only
-    names joins the one such set its name edges reach, or none when they reach several (it
-    stays apart, for review). Every other edge joins as ever. Edges are (position, position,
-    probability) at or above the threshold, taken most probable first; judgements are
-    applied after.
+    sets of records that each hold more than a name (not `names_only`: "anchored" sets).
+    Records holding only names join each other by such edges, and then the one anchored set
+    their edges reach, or none when they reach several (they stay apart, for review). Every
+    other edge joins as ever. Edges are (position, position, probability), thresholded by the
+    caller; judgements are applied after.
+
+    Return the edges kept, and for each set of name-only records joined to an anchored set
+    its most probable edge there (the join a reviewer may want to see).
     """
     forest = _Forest(size)
     kept = list(compress(edges, map(not_, on_names)))
     forest.union_all(kept)
     roots = forest.roots()
     anchored = set(compress(roots, map(not_, names_only)))
-    weak = sorted(compress(edges, on_names), key=lambda e: (-e[2], e[0], e[1]))
-    reach: dict[int, set[int]] = {}
-    for left, right, _ in weak:
-        a, b = roots[left], roots[right]
-        if (a in anchored) != (b in anchored):
-            loose, anchor = (b, a) if a in anchored else (a, b)
-            reach.setdefault(loose, set()).add(anchor)
-    several = {loose for loose, anchors in reach.items() if len(anchors) > 1}
+    weak = list(compress(edges, on_names))
+    loose = [e for e in weak if roots[e[0]] not in anchored and roots[e[1]] not in anchored]
+    forest.union_all(loose)
+    kept.extend(loose)
+    reach: dict[int, dict[int, list[tuple[int, int, float]]]] = {}
     for edge in weak:
         a, b = forest.find(edge[0]), forest.find(edge[1])
-        if a == b or (a in anchored and b in anchored) or a in several or b in several:
-            continue
-        root = forest.union(a, b)
-        if a in anchored or b in anchored:
-            anchored.add(root)
-        kept.append(edge)
-    return kept
+        if (a in anchored) != (b in anchored):
+            free, anchor = (b, a) if a in anchored else (a, b)
+            reach.setdefault(free, {}).setdefault(anchor, []).append(edge)
+    joins = []
+    for anchors in reach.values():
+        if len(anchors) == 1:
+            (joining,) = anchors.values()
+            kept.extend(joining)
+            joins.append(max(joining, key=lambda e: (e[2], -e[0], -e[1])))
+    return kept, joins
 
 
 def cluster_positions(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import compress
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,6 +24,9 @@ from linemap.resolve.score import PAIR_COLUMNS, Predictions
 # historical_50k benchmark; pairs between the review and match thresholds are worth a look.
 DEFAULT_MATCH_THRESHOLD = 0.95
 DEFAULT_REVIEW_THRESHOLD = 0.5
+# A record with nothing but a name joins the one person it matches from here, when it matches
+# no one else (`cluster_at`).
+DEFAULT_NAME_THRESHOLD = 0.5
 
 Progress = Callable[[str], None]
 
@@ -55,6 +59,7 @@ def link(
     *,
     threshold: float = DEFAULT_MATCH_THRESHOLD,
     pairs_threshold: float | None = None,
+    name_threshold: float = DEFAULT_NAME_THRESHOLD,
     model: Model | None = None,
     seed: int = DEFAULT_SEED,
     extras: Sequence[str] = (),
@@ -64,13 +69,16 @@ def link(
 ) -> LinkResult:
     """Resolve records into clusters of the same person.
 
-    Pairs at or above `pairs_threshold` (default: `threshold`) are kept in the predictions,
-    for review; clusters join pairs at or above `threshold`. With a `model`, no training.
+    Pairs at or above the lowest of the thresholds are kept in the predictions (for review
+    from `pairs_threshold`, by default `threshold`). Clusters join pairs at or above
+    `threshold`, and a record holding nothing but a name joins the one person it matches at
+    or above `name_threshold` (`cluster_at`). With a `model`, no training.
     `identifiers` name columns compared exactly (a PNC id, an NHS number); with a model, its
     own identifier columns are always read, empty if the records lack them.
     """
-    if not 0.0 < threshold <= 1.0:
-        raise InvalidInput(f"threshold {threshold} is not a probability in (0, 1]; try 0.95")
+    for value, example in ((threshold, 0.95), (name_threshold, DEFAULT_NAME_THRESHOLD)):
+        if not 0.0 < value <= 1.0:
+            raise InvalidInput(f"threshold {value} is not a probability in (0, 1]; try {example}")
     progress("deriving features")
     if model is not None:
         identifiers = tuple(dict.fromkeys((*identifiers, *model.identifiers)))
@@ -83,10 +91,10 @@ def link(
         missing = ", ".join(sorted(set(model.fields) - set(features.fields)))
         caveats += (f"the model compares fields these records lack ({missing}); scored as missing",)
     progress("scoring candidate pairs")
-    keep = threshold if pairs_threshold is None else min(pairs_threshold, threshold)
+    keep = min(threshold, name_threshold, threshold if pairs_threshold is None else pairs_threshold)
     predictions = _predict(features, model, backend, keep)
     progress("clustering")
-    clustering = cluster_at(features, predictions, threshold, judgements)
+    clustering = cluster_at(features, predictions, threshold, judgements, name_threshold)
     return LinkResult(features, model, predictions, clustering, caveats + clustering.caveats)
 
 
@@ -95,23 +103,40 @@ def cluster_at(
     predictions: Predictions,
     threshold: float,
     judgements: Iterable[JudgedPair] = (),
+    name_threshold: float = DEFAULT_NAME_THRESHOLD,
 ) -> Clustering:
-    """Cluster the records, edges found and placed by Arrow rather than one by one; an edge
-    resting on names alone never joins two people (`without_bridges`)."""
-    edges = predictions.spanning(threshold)
+    """Cluster the records, edges found and placed by Arrow rather than one by one.
+
+    Pairs at or above `threshold` join; a pair resting on names alone joins only as
+    `without_bridges` lets it, from `name_threshold` (never above `threshold`): a record
+    holding nothing but a name is placed by which people it could be, not by how probable one
+    pair is, so the one candidate it reaches from there is enough.
+    """
+    lowest = min(threshold, name_threshold)
+    edges = predictions.spanning(lowest)
     ids = features.ids
     left, right = (pc.index_in(edges.column(side), value_set=ids) for side in ("id_l", "id_r"))
-    positions = list(
-        zip(
-            left.to_pylist(),
-            right.to_pylist(),
-            edges.column("match_probability").to_pylist(),
-            strict=True,
-        )
-    )
+    probability = edges.column("match_probability")
     on_names = features.agree_on_names_only(left, right)
-    kept = without_bridges(len(features), positions, on_names, features.names_only())
-    return cluster_positions(ids.to_pylist(), kept, threshold, judgements)
+    strong = pc.greater_equal(probability, threshold).to_pylist()
+    keep = [a or b for a, b in zip(strong, on_names, strict=True)]
+    triples = zip(left.to_pylist(), right.to_pylist(), probability.to_pylist(), strict=True)
+    positions = list(compress(triples, keep))
+    kept, joins = without_bridges(
+        len(features), positions, list(compress(on_names, keep)), features.names_only()
+    )
+    names = ids.to_pylist()
+    clustering = cluster_positions(names, kept, threshold, judgements)
+    # Each join once, named as the distinct pairs are: by their groups' first records (those
+    # `LinkResult.scored` holds, so that it can be explained).
+    groups = features.duplicates.groups.to_pydict()
+    first = dict(zip(groups["id"], groups["representative"], strict=True))
+    below: dict[tuple[str, str], float] = {}
+    for a, b, p in joins:
+        if p < threshold:
+            left, right = sorted(first.get(names[i], names[i]) for i in (a, b))
+            below[left, right] = max(p, below.get((left, right), 0.0))
+    return replace(clustering, name_joins=tuple((*pair, p) for pair, p in below.items()))
 
 
 def _predict(features: Features, model: Model, backend: Backend, keep: float) -> Predictions:

@@ -76,6 +76,15 @@ def _for_review(
     return list(strongest.values())
 
 
+def _name_joins(
+    joins: Iterable[tuple[str, str, float]], cluster_of: Mapping[str, str]
+) -> dict[tuple[str, str], float]:
+    """Return the pairs under the match threshold by which a record holding only a name joined
+    the one person it matches, still one person after the judgements: a reviewer confirms or
+    parts them."""
+    return {(left, right): p for left, right, p in joins if cluster_of[left] == cluster_of[right]}
+
+
 def _judged(tx: Transaction) -> list[JudgedPair]:
     return [
         JudgedPair(j.entity_l, j.entity_r, Judgement(j.judgement))
@@ -130,6 +139,7 @@ def run_resolution(
         engine,
         threshold=settings.match_threshold,
         pairs_threshold=settings.review_threshold,
+        name_threshold=settings.name_threshold,
         model=model,
         identifiers=IDENTIFIERS,
         judgements=judgements,
@@ -141,6 +151,8 @@ def run_resolution(
     uncertain = _for_review(
         result.predictions.distinct_edges(settings.review_threshold), cluster_of
     )
+    joined = _name_joins(result.clustering.name_joins, cluster_of)
+    uncertain += [(left, right, p) for (left, right), p in joined.items()]
     explained = engine.explain_pairs(
         result.scored, result.model, [(left, right) for left, right, _ in uncertain]
     )
@@ -176,6 +188,7 @@ def run_resolution(
                 score.match_weight,
                 left in children or right in children,
                 _explanation(score),
+                (left, right) in joined,
             )
             for (left, right, p), score in zip(uncertain, explained, strict=True)
         ]
@@ -195,6 +208,7 @@ def run_resolution(
                     "retrained": model is None,
                     "judgements_applied": len(judgements),
                     "threshold": settings.match_threshold,
+                    "name_threshold": settings.name_threshold,
                 },
             )
         )

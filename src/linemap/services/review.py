@@ -1,15 +1,16 @@
 """The review queue and human judgements on who is who.
 
 The queue offers the uncertain pairs of the latest resolution run whose mentions ended in
-different people, those touching children first, each with the explanation stored when it was
-scored. A reviewer sees a pair only when the policy lets them read both records; every record
-shown is a consultation. Judgements are first-class records: attributed, reasoned, audited as
-combinations (DPA 2018 s.62), and undoable. They take effect at once in the latest run and
-hold in every later one: a positive one always joins its pair, a negative one is never violated
-and never re-suggested. One waits for the next run (`linemap resolve`): a negative judgement
-between two mentions the run itself put in one cluster, since the pairs inside a cluster are
-not stored to re-cluster it. A judgement that contradicts one in force is refused: undo that
-one first.
+different people, and those by which a record holding only a name joined the one person it
+matches under the match threshold, those touching children first, each with the explanation
+stored when it was scored. A reviewer sees a pair only when the policy lets them read both
+records; every record shown is a consultation. Judgements are first-class records: attributed,
+reasoned, audited as combinations (DPA 2018 s.62), and undoable. They take effect at once in
+the latest run and hold in every later one: a positive one always joins its pair, a negative
+one is never violated and never re-suggested. One waits for the next run (`linemap resolve`): a
+negative judgement between two mentions the run itself put in one cluster, since the pairs
+inside a cluster are not stored to re-cluster it. A judgement that contradicts one in force is
+refused: undo that one first.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class ReviewItem:
     prior_weight: float | None
     involves_child: bool
     factors: tuple[Factor, ...]
+    joined_on_name: bool = False  # one person already: joined by this pair on the name alone
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class ReviewQueue:
 
     run_id: int | None
     items: list[ReviewItem]
-    waiting: int  # uncertain pairs of the run across people, judged or not
+    waiting: int  # uncertain pairs of the run across people or joined on a name, judged or not
     judged: int  # judgements in force
     elsewhere: int  # pairs passed over because the reviewer may not read both records
 
@@ -124,7 +126,14 @@ def _item(ctx: consultation.Context, tx: Transaction, pair: ReviewPair) -> Revie
     right = _mention(ctx, tx, pair.record_r, pair.entity_r)
     prior, factors = explanation(pair.explanation)
     return ReviewItem(
-        left, right, pair.probability, pair.match_weight, prior, pair.involves_child, factors
+        left,
+        right,
+        pair.probability,
+        pair.match_weight,
+        prior,
+        pair.involves_child,
+        factors,
+        pair.joined_on_name,
     )
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    FromClause,
+    Join,
     String,
     and_,
     case,
@@ -16,6 +18,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     update,
 )
@@ -96,6 +99,7 @@ class ReviewPair:
     match_weight: float
     involves_child: bool
     explanation: str | None
+    joined_on_name: bool = False  # one person now, joined by this pair on the name alone
 
 
 class ResolutionRepository:
@@ -172,10 +176,10 @@ class ResolutionRepository:
             yield r.entity_id.rpartition("#")[0], r.person_id
 
     def add_pairs(
-        self, rows: Sequence[tuple[int, str, str, float, float, bool, str | None]]
+        self, rows: Sequence[tuple[int, str, str, float, float, bool, str | None, bool]]
     ) -> None:
         """Store candidate pairs (run id, left, right, probability, weight, involves a child,
-        explanation JSON or None)."""
+        explanation JSON or None, joined on a name alone)."""
         bulk_insert(
             self.connection,
             "resolution_pair",
@@ -187,6 +191,7 @@ class ResolutionRepository:
                 "match_weight",
                 "involves_child",
                 "explanation",
+                "joined_on_name",
             ),
             rows,
         )
@@ -288,25 +293,16 @@ class ResolutionRepository:
 
     def review_pairs(self, run_id: int, limit: int, offset: int = 0) -> list[ReviewPair]:
         """Return a window of a run's uncertain pairs whose mentions ended in different people
-        (children first, then the most uncertain first)."""
-        left, right = aliased(resolution_member), aliased(resolution_member)
+        or were joined on a name alone (children first, then the most uncertain first)."""
+        pairs, waiting, left, right = _reviewable(run_id)
         rows = self.connection.execute(
             select(
                 resolution_pair,
                 left.c.record_id.label("record_l"),
                 right.c.record_id.label("record_r"),
             )
-            .join(
-                left, and_(left.c.run_id == run_id, left.c.entity_id == resolution_pair.c.entity_l)
-            )
-            .join(
-                right,
-                and_(right.c.run_id == run_id, right.c.entity_id == resolution_pair.c.entity_r),
-            )
-            .where(
-                resolution_pair.c.run_id == run_id,
-                left.c.person_id != right.c.person_id,
-            )
+            .select_from(pairs)
+            .where(waiting)
             .order_by(
                 resolution_pair.c.involves_child.desc(),
                 func.abs(resolution_pair.c.probability - 0.5),
@@ -326,29 +322,16 @@ class ResolutionRepository:
                 r.match_weight,
                 bool(r.involves_child),
                 r.explanation,
+                bool(r.joined_on_name),
             )
             for r in rows
         ]
 
     def count_review_pairs(self, run_id: int, *, unjudged: bool = False) -> int:
-        """Return how many uncertain pairs of a run ended in different people (only those
-        without a judgement in force, with `unjudged`)."""
-        left, right = aliased(resolution_member), aliased(resolution_member)
-        query = (
-            select(func.count())
-            .select_from(resolution_pair)
-            .join(
-                left, and_(left.c.run_id == run_id, left.c.entity_id == resolution_pair.c.entity_l)
-            )
-            .join(
-                right,
-                and_(right.c.run_id == run_id, right.c.entity_id == resolution_pair.c.entity_r),
-            )
-            .where(
-                resolution_pair.c.run_id == run_id,
-                left.c.person_id != right.c.person_id,
-            )
-        )
+        """Return how many uncertain pairs of a run ended in different people or were joined
+        on a name alone (only those without a judgement in force, with `unjudged`)."""
+        pairs, waiting, _, _ = _reviewable(run_id)
+        query = select(func.count()).select_from(pairs).where(waiting)
         if unjudged:
             query = query.where(
                 ~exists().where(
@@ -419,3 +402,18 @@ class ResolutionRepository:
         return [
             JudgementRow(*(r._mapping[n] for n in JudgementRow.__dataclass_fields__)) for r in rows
         ]
+
+
+def _reviewable(run_id: int) -> tuple[Join, ColumnElement[bool], FromClause, FromClause]:
+    """Return a run's pairs joined to both mentions' members, the condition for a pair to wait
+    for review (its mentions ended in two people, or one person joined by it on a name alone),
+    and the two member aliases."""
+    left, right = aliased(resolution_member), aliased(resolution_member)
+    pairs = resolution_pair.join(
+        left, and_(left.c.run_id == run_id, left.c.entity_id == resolution_pair.c.entity_l)
+    ).join(right, and_(right.c.run_id == run_id, right.c.entity_id == resolution_pair.c.entity_r))
+    waiting = and_(
+        resolution_pair.c.run_id == run_id,
+        or_(left.c.person_id != right.c.person_id, resolution_pair.c.joined_on_name),
+    )
+    return pairs, waiting, left, right

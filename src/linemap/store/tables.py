@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -264,6 +265,9 @@ resolution_pair = Table(
     Column("match_weight", Float, nullable=False),
     Column("involves_child", Boolean, nullable=False),
     Column("explanation", Text),  # JSON: prior weight and each comparison's level and weight
+    # The pair by which a record holding only a name joined the one person it matches, under
+    # the match threshold (migration 0012): reviewed though its mentions are one person.
+    Column("joined_on_name", Boolean, nullable=False, server_default=false()),
     Index("ix_resolution_pair_review", "run_id", "probability"),
 )
 

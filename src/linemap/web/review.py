@@ -46,6 +46,7 @@ class ReviewItemOut(BaseModel):
     prior_weight: float | None
     involves_child: bool
     factors: list[FactorOut]
+    joined_on_name: bool  # one person already, joined by this pair on the name alone
 
 
 class ReviewQueueOut(BaseModel):
