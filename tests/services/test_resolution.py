@@ -35,6 +35,15 @@ class Resolved:
     summary: dict[str, object]
 
 
+def _copy(resolved: Resolved, folder: Path, **overrides: object) -> tuple[Settings, UnitOfWork]:
+    """Copy the resolved region's database into a folder, to change it apart from the rest."""
+    for part in resolved.folder.parent.glob("linemap.db*"):  # with its write-ahead log
+        shutil.copy(part, folder / part.name)
+    url = f"sqlite:///{folder / 'linemap.db'}"
+    settings = Settings.from_env({"LINEMAP_DATABASE_URL": url}, **overrides)
+    return settings, unit_of_work(settings)
+
+
 @pytest.fixture(scope="module")
 def resolved(tmp_path_factory: pytest.TempPathFactory) -> Resolved:
     """Simulate and load the small region, then resolve it with the command a user runs."""
@@ -142,12 +151,7 @@ def test_a_bare_name_joined_under_the_threshold_is_offered_for_review(
     # A record holding nothing but a name joins the only person it matches from the name
     # threshold (0.5); where that pair is under the match threshold, a reviewer may part them.
     # At 0.95 every such join on the small region also has a pair above it, so run at 0.99.
-    for part in resolved.folder.parent.glob("linemap.db*"):  # with its write-ahead log
-        shutil.copy(part, tmp_path / part.name)
-    settings = Settings.from_env(
-        {"LINEMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'linemap.db'}"}, match_threshold=0.99
-    )
-    uow = unit_of_work(settings)
+    settings, uow = _copy(resolved, tmp_path, match_threshold=0.99)
     resolution.run_resolution(uow, settings)
     with uow.read() as tx:
         run = tx.resolution.latest_run()
@@ -163,3 +167,44 @@ def test_a_bare_name_joined_under_the_threshold_is_offered_for_review(
     assert all(settings.name_threshold <= p.probability < 0.99 for p in joins)
     assert all(people[p.entity_l] == people[p.entity_r] for p in joins)
     assert all({p.entity_l, p.entity_r} & bare for p in joins)
+
+
+def test_two_people_a_negative_judgement_parts_are_never_offered_again(
+    resolved: Resolved, tmp_path: Path
+) -> None:
+    settings, uow = _copy(resolved, tmp_path)
+    with uow.write() as tx:
+        run = tx.resolution.latest_run()
+        assert run is not None
+        pairs = [p for p in tx.resolution.review_pairs(run.id, 10_000) if not p.joined_on_name]
+        people = tx.resolution.members_of_entities(
+            run.id, [e for p in pairs for e in (p.entity_l, p.entity_r)]
+        )
+        judged = pairs[0]  # two people: a reviewer says they are not one
+        assert people[judged.entity_l] != people[judged.entity_r]
+        tx.resolution.add_judgement(
+            entity_l=judged.entity_l,
+            entity_r=judged.entity_r,
+            judgement="negative",
+            reason="different people: the school knows both",
+            actor="reviewer",
+            actor_agency="KENTCSC",
+            made_at="2026-11-27T09:00:00+00:00",
+        )
+    resolution.run_resolution(uow, settings)
+    with uow.read() as tx:
+        later = tx.resolution.latest_run()
+        assert later is not None
+        offered = tx.resolution.review_pairs(later.id, 10_000)
+        now = tx.resolution.members_of_entities(
+            later.id,
+            [
+                judged.entity_l,
+                judged.entity_r,
+                *(e for p in offered for e in (p.entity_l, p.entity_r)),
+            ],
+        )
+    parted = frozenset((now[judged.entity_l], now[judged.entity_r]))
+    assert len(parted) == 2
+    # No pair of their mentions is offered again, not only the one judged.
+    assert all(frozenset((now[p.entity_l], now[p.entity_r])) != parted for p in offered)

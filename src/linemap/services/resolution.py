@@ -62,16 +62,26 @@ def _pair(left: str, right: str) -> tuple[str, str]:
 
 
 def _for_review(
-    edges: Iterable[tuple[str, str, float]], cluster_of: Mapping[str, str]
+    edges: Iterable[tuple[str, str, float]],
+    cluster_of: Mapping[str, str],
+    judgements: Iterable[JudgedPair] = (),
 ) -> list[tuple[str, str, float]]:
     """Return the pairs worth a reviewer's look: from the review threshold up, those that
     ended in two people (under the match threshold, or above it and kept apart because a name
     alone never joins two people), each two people once, by their most probable pair of
-    mentions (a reviewer decides whether two people are one, not each of their records)."""
+    mentions (a reviewer decides whether two people are one, not each of their records), and
+    never two people a negative judgement already keeps apart."""
+    parted = {
+        _pair(cluster_of[j.id_l], cluster_of[j.id_r])
+        for j in judgements
+        if j.judgement is Judgement.NEGATIVE and j.id_l in cluster_of and j.id_r in cluster_of
+    }
     strongest: dict[tuple[str, str], tuple[str, str, float]] = {}
     for left, right, p in edges:
         ends = cluster_of[left], cluster_of[right]
-        if ends[0] != ends[1] and ((key := _pair(*ends)) not in strongest or p > strongest[key][2]):
+        if ends[0] == ends[1] or (key := _pair(*ends)) in parted:
+            continue
+        if key not in strongest or p > strongest[key][2]:
             strongest[key] = (*_pair(left, right), p)
     return list(strongest.values())
 
@@ -149,7 +159,7 @@ def run_resolution(
     cluster_of = result.clustering.cluster_of
     say("explaining the uncertain pairs")
     uncertain = _for_review(
-        result.predictions.distinct_edges(settings.review_threshold), cluster_of
+        result.predictions.distinct_edges(settings.review_threshold), cluster_of, judgements
     )
     joined = _name_joins(result.clustering.name_joins, cluster_of)
     uncertain += [(left, right, p) for (left, right), p in joined.items()]
