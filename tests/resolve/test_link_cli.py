@@ -218,6 +218,18 @@ def test_a_bad_map_or_backend_is_one_clear_line(tmp_path: Path, run: Run) -> Non
     _assert_one_clean_line(outcome, "no backend called 'oracle'")
 
 
+@pytest.mark.parametrize("option", ["--threshold", "--name-threshold"])
+def test_a_threshold_that_is_not_a_probability_is_one_clear_line(
+    tmp_path: Path, run: Run, option: str
+) -> None:
+    source = tmp_path / "in.csv"
+    write_mentions(source, people=20)
+    outcome = run(
+        "link", source, "--id-column", "Ref", "--output", tmp_path / "o.csv", option, "1.5"
+    )
+    _assert_one_clean_line(outcome, "not a probability")
+
+
 def test_explaining_an_unknown_id_is_one_clear_line(tmp_path: Path, run: Run) -> None:
     source = tmp_path / "in.csv"
     truth = write_mentions(source, people=60)
