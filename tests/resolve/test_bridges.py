@@ -60,13 +60,13 @@ def test_a_chain_of_bare_names_never_bridges_two_people() -> None:
         assert joins == []
 
 
-def test_each_join_of_bare_names_is_reported_by_its_most_probable_pair() -> None:
-    # 2 and 3 (one bare name, twice) reach person 0-1 by three pairs; the join is told once.
+def test_each_join_of_bare_names_is_reported_with_its_pairs() -> None:
+    # 2 and 3 (one bare name, twice) reach person 0-1 by three pairs: one join, three pairs.
     edges = [(0, 1, 0.99), (2, 3, 0.7), (0, 2, 0.6), (1, 2, 0.8), (0, 3, 0.55)]
     on_names = [False, True, True, True, True]
     kept, joins = without_bridges(4, edges, on_names, [False, False, True, True])
     assert _clusters(4, kept) == [0, 0, 0, 0]
-    assert joins == [(1, 2, 0.8)]
+    assert joins == [[(0, 2, 0.6), (1, 2, 0.8), (0, 3, 0.55)]]
 
 
 def test_joins_are_told_once_by_records_that_can_be_explained() -> None:
@@ -88,6 +88,8 @@ def test_joins_are_told_once_by_records_that_can_be_explained() -> None:
     clustering = cluster_at(features, predictions, 0.95)
     assert set(clustering.cluster_of.values()) == {"a"}
     assert clustering.name_joins == (("a", "b1", 0.7),)
+    # Without the joins each bare name is apart: a judgement can part them again at once.
+    assert clustering.before_name_joins == {"b1": "b1", "b2": "b2"}
     # From a name threshold over the pair's probability, the bare names stay apart.
     assert cluster_at(features, predictions, 0.95, name_threshold=0.8).cluster_of == {
         "a": "a",
@@ -126,7 +128,7 @@ def test_people_share_a_cluster_only_through_more_than_a_name(
         clusters
     )
     # Each join is one of the edges, between a bare name and someone holding more.
-    assert all(j in edges and names_only[j[0]] != names_only[j[1]] for j in joins)
+    assert all(e in edges and names_only[e[0]] != names_only[e[1]] for j in joins for e in j)
     strong = _clusters(size, [e for e, weak in zip(edges, on_names, strict=True) if not weak])
     everything = _clusters(size, edges)
     for a in range(size):

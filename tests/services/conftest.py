@@ -133,7 +133,7 @@ def store_run(uow: UnitOfWork, people: list[int]) -> list[tuple[str, int, str]]:
         members = [
             (m.entity_id, m.record_id, f"P{run}-{people[i]}") for i, m in enumerate(mentions)
         ]
-        tx.resolution.add_members([(run, e, p, r, True) for e, r, p in members])
+        tx.resolution.add_members([(run, e, p, r, True, None) for e, r, p in members])
         tx.resolution.finish_run(run, "2026-11-26T09:00:01+00:00", len(mentions), len(set(people)))
     return members
 

@@ -139,7 +139,9 @@ def add_map(uow: UnitOfWork, flagged_as: str = "P-child") -> dict[str, int]:
         )
         if run is None:
             tx.resolution.finish_run(run_id, NOW.isoformat(), 0, 0)
-        tx.resolution.add_members([(run_id, "KENTCSC:CSC-1#person", child_key, ids["CSC-1"], True)])
+        tx.resolution.add_members(
+            [(run_id, "KENTCSC:CSC-1#person", child_key, ids["CSC-1"], True, None)]
+        )
         snap = tx.network.add_snapshot(
             started_at=NOW.isoformat(), actor="test", resolution_run_id=run_id, as_of=str(TODAY)
         )

@@ -167,6 +167,30 @@ def test_a_bare_name_joined_under_the_threshold_is_offered_for_review(
     assert all(settings.name_threshold <= p.probability < 0.99 for p in joins)
     assert all(people[p.entity_l] == people[p.entity_r] for p in joins)
     assert all({p.entity_l, p.entity_r} & bare for p in joins)
+    # A reviewer's "not the same" parts a join at once, and undoing it joins them again.
+    join = joins[0]
+    with uow.write() as tx:
+        made = tx.resolution.add_judgement(
+            entity_l=join.entity_l,
+            entity_r=join.entity_r,
+            judgement="negative",
+            reason="the intelligence names another person",
+            actor="reviewer",
+            actor_agency="KENTCSC",
+            made_at="2026-11-27T09:00:00+00:00",
+        )
+        resolution.apply_judgements(tx, run.id, [join.entity_l, join.entity_r])
+        parted = tx.resolution.members_of_entities(run.id, [join.entity_l, join.entity_r])
+        others = joins[1:]  # into other people, and into the same person by other names
+        still = tx.resolution.members_of_entities(
+            run.id, [e for p in others for e in (p.entity_l, p.entity_r)]
+        )
+        tx.resolution.undo_judgement(made, "reviewer", "2026-11-27T09:05:00+00:00", "mistaken")
+        resolution.apply_judgements(tx, run.id, [join.entity_l, join.entity_r])
+        again = tx.resolution.members_of_entities(run.id, [join.entity_l, join.entity_r])
+    assert parted[join.entity_l] != parted[join.entity_r]
+    assert all(still[p.entity_l] == still[p.entity_r] for p in others)  # other joins hold
+    assert again[join.entity_l] == again[join.entity_r]
 
 
 def test_two_people_a_negative_judgement_parts_are_never_offered_again(

@@ -138,7 +138,7 @@ def seed_resolution(uow: UnitOfWork) -> tuple[str, str]:
             threshold=0.95,
         )
         tx.resolution.add_members(
-            [(run, m.entity_id, f"P{run}-{m.entity_id}", m.record_id, True) for m in mentions]
+            [(run, m.entity_id, f"P{run}-{m.entity_id}", m.record_id, True, None) for m in mentions]
         )
         left, right = sorted(m.entity_id for m in mentions)
         tx.resolution.add_pairs(

@@ -15,7 +15,7 @@ A cluster's id is its smallest record id, so ids are stable while its membership
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress
 from operator import not_
 
@@ -44,6 +44,9 @@ class Clustering:
     # Pairs under the threshold by which records holding only a name joined the one person
     # they match (`without_bridges`), each such join once: worth a reviewer's look.
     name_joins: tuple[Edge, ...] = ()
+    # Each record's cluster without those joins, where it differs from `cluster_of`: the parts
+    # a judgement on a join can part again at once.
+    before_name_joins: Mapping[str, str] = field(default_factory=dict)
 
     def clusters(self) -> dict[str, list[str]]:
         """Return each cluster's record ids, sorted, by cluster id."""
@@ -118,7 +121,7 @@ def without_bridges(
     edges: Sequence[tuple[int, int, float]],
     on_names: Sequence[bool],
     names_only: Sequence[bool],
-) -> tuple[list[tuple[int, int, float]], list[tuple[int, int, float]]]:
+) -> tuple[list[tuple[int, int, float]], list[list[tuple[int, int, float]]]]:
     """Keep the edges that never let a name alone join two people.
 
     A name is weak evidence: "Zayan Prasad" with a phone and "Zayan Prasad" with a date of
@@ -132,7 +135,7 @@ def without_bridges(
     caller; judgements are applied after.
 
     Return the edges kept, and for each set of name-only records joined to an anchored set
-    its most probable edge there (the join a reviewer may want to see).
+    its edges there (the join a reviewer may want to see, and to part).
     """
     forest = _Forest(size)
     kept = list(compress(edges, map(not_, on_names)))
@@ -154,7 +157,7 @@ def without_bridges(
         if len(anchors) == 1:
             (joining,) = anchors.values()
             kept.extend(joining)
-            joins.append(max(joining, key=lambda e: (e[2], -e[0], -e[1])))
+            joins.append(joining)
     return kept, joins
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import compress
+from itertools import chain, compress
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -127,16 +127,26 @@ def cluster_at(
     )
     names = ids.to_pylist()
     clustering = cluster_positions(names, kept, threshold, judgements)
-    # Each join once, named as the distinct pairs are: by their groups' first records (those
-    # `LinkResult.scored` holds, so that it can be explained).
+    below = [join for join in joins if max(p for _, _, p in join) < threshold]
+    if not below:
+        return clustering
+    # Each join once, by its most probable pair, named as the distinct pairs are: by their
+    # groups' first records (those `LinkResult.scored` holds, so that it can be explained).
     groups = features.duplicates.groups.to_pydict()
     first = dict(zip(groups["id"], groups["representative"], strict=True))
-    below: dict[tuple[str, str], float] = {}
-    for a, b, p in joins:
-        if p < threshold:
-            left, right = sorted(first.get(names[i], names[i]) for i in (a, b))
-            below[left, right] = max(p, below.get((left, right), 0.0))
-    return replace(clustering, name_joins=tuple((*pair, p) for pair, p in below.items()))
+    strongest: dict[tuple[str, str], float] = {}
+    for join in below:
+        a, b, p = max(join, key=lambda e: (e[2], -e[0], -e[1]))
+        left, right = sorted(first.get(names[i], names[i]) for i in (a, b))
+        strongest[left, right] = max(p, strongest.get((left, right), 0.0))
+    parted = set(chain.from_iterable(below))
+    before = cluster_positions(names, [e for e in kept if e not in parted], threshold, judgements)
+    after = clustering.cluster_of
+    return replace(
+        clustering,
+        name_joins=tuple((*pair, p) for pair, p in strongest.items()),
+        before_name_joins={r: c for r, c in before.cluster_of.items() if c != after[r]},
+    )
 
 
 def _predict(features: Features, model: Model, backend: Backend, keep: float) -> Predictions:

@@ -105,9 +105,11 @@ def _judged(tx: Transaction) -> list[JudgedPair]:
 
 def apply_judgements(tx: Transaction, run_id: int, entities: Sequence[str]) -> None:
     """Apply the judgements in force, at once, to the people of a run holding these mentions,
-    as the next run would: the run's clusters joined by positive judgements and kept apart by
-    negative ones. A negative judgement between two mentions the run put in one cluster cannot
-    part them here (the pairs inside a cluster are not stored): it holds from the next run."""
+    as the next run would: the run's clusters, joined by positive judgements and by the pairs
+    that joined a bare name to a person under the match threshold, and kept apart by negative
+    ones (which part such a join first). A negative judgement between two mentions the run put
+    in one cluster cannot part them here (the pairs inside a cluster are not stored): it holds
+    from the next run."""
     persons = set(tx.resolution.members_of_entities(run_id, entities).values())
     members = {e: c for e, (_, c) in tx.resolution.clustered_members(run_id, persons).items()}
     judged = [
@@ -115,8 +117,12 @@ def apply_judgements(tx: Transaction, run_id: int, entities: Sequence[str]) -> N
         for j in _judged(tx)
         if j.id_l in members and j.id_r in members
     ]
-    # No scored pairs here: the run's clusters are joined by judgements alone.
-    clustering = cluster(sorted(set(members.values())), [], 1.0, judged)
+    joins = [
+        (members[left], members[right], p)
+        for left, right, p in tx.resolution.name_joins(run_id, members)
+        if right in members
+    ]
+    clustering = cluster(sorted(set(members.values())), joins, 0.0, judged)
     tx.resolution.regroup(run_id, persons, clustering.cluster_of)
 
 
@@ -177,8 +183,16 @@ def run_resolution(
             trained_in_run=previous.id if model is not None and previous else None,
             threshold=settings.match_threshold,
         )
+        apart = result.clustering.before_name_joins
         tx.resolution.add_members(
-            (run_id, entity_id, f"P{run_id}-{cluster_of[entity_id]}", record_id, subject)
+            (
+                run_id,
+                entity_id,
+                f"P{run_id}-{cluster_of[entity_id]}",
+                record_id,
+                subject,
+                f"P{run_id}-{apart[entity_id]}" if entity_id in apart else None,
+            )
             for entity_id, record_id, subject in zip(
                 mentions.records.column("unique_id").to_pylist(),
                 mentions.record_ids,
@@ -186,9 +200,6 @@ def run_resolution(
                 strict=True,
             )
         )
-        late = [j for j in tx.resolution.live_judgements() if j.id > seen]
-        if late:  # made while this run was scoring: they hold in it at once, as in any run
-            apply_judgements(tx, run_id, [e for j in late for e in (j.entity_l, j.entity_r)])
         review = [
             (
                 run_id,
@@ -203,6 +214,9 @@ def run_resolution(
             for (left, right, p), score in zip(uncertain, explained, strict=True)
         ]
         tx.resolution.add_pairs(review)
+        late = [j for j in tx.resolution.live_judgements() if j.id > seen]
+        if late:  # made while this run was scoring: they hold in it at once, as in any run
+            apply_judgements(tx, run_id, [e for j in late for e in (j.entity_l, j.entity_r)])
         people = len(set(cluster_of.values()))
         tx.resolution.finish_run(run_id, datetime.now(UTC).isoformat(), len(mentions), people)
         tx.audit.append(

@@ -9,7 +9,8 @@ reasoned, audited as combinations (DPA 2018 s.62), and undoable. They take effec
 the latest run and hold in every later one: a positive one always joins its pair, a negative
 one is never violated and never re-suggested. One waits for the next run (`linemap resolve`): a
 negative judgement between two mentions the run itself put in one cluster, since the pairs
-inside a cluster are not stored to re-cluster it. A judgement that contradicts one in force is
+inside a cluster are not stored to re-cluster it (a bare name's join, kept as two parts and
+its pair, is parted at once). A judgement that contradicts one in force is
 refused: undo that one first.
 """
 

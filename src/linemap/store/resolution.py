@@ -156,12 +156,13 @@ class ResolutionRepository:
             .values(finished_at=finished_at, mentions=mentions, people=people)
         )
 
-    def add_members(self, rows: Iterable[tuple[int, str, str, int, bool]]) -> None:
-        """Store (run id, entity id, person id, record id, is the record's subject) rows."""
+    def add_members(self, rows: Iterable[tuple[int, str, str, int, bool, str | None]]) -> None:
+        """Store (run id, entity id, person id, record id, is the record's subject, the cluster
+        it was in before a bare name's join or None) rows."""
         bulk_insert(
             self.connection,
             "resolution_member",
-            ("run_id", "entity_id", "person_id", "record_id", "subject"),
+            ("run_id", "entity_id", "person_id", "record_id", "subject", "clustered_as"),
             rows,
         )
 
@@ -257,6 +258,26 @@ class ResolutionRepository:
                 )
             )
             found.update({r.entity_id: r.person_id for r in rows})
+        return found
+
+    def name_joins(self, run_id: int, entity_ids: Collection[str]) -> list[tuple[str, str, float]]:
+        """Return the pairs of a run by which a bare name joined a person under the match
+        threshold, (left, right, probability), whose left mention is one of these."""
+        wanted = sorted(entity_ids)
+        found: list[tuple[str, str, float]] = []
+        for start in range(0, len(wanted), 500):
+            rows = self.connection.execute(
+                select(
+                    resolution_pair.c.entity_l,
+                    resolution_pair.c.entity_r,
+                    resolution_pair.c.probability,
+                ).where(
+                    resolution_pair.c.run_id == run_id,
+                    resolution_pair.c.joined_on_name.is_(True),
+                    resolution_pair.c.entity_l.in_(wanted[start : start + 500]),
+                )
+            )
+            found.extend((r.entity_l, r.entity_r, r.probability) for r in rows)
         return found
 
     def clustered_members(
