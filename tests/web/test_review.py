@@ -42,23 +42,39 @@ def test_the_queue_shows_a_pair_with_its_explanation_children_first(client_for: 
     assert names == {"jordan", "casey"}
 
 
-def test_a_pair_that_joined_a_bare_name_stays_in_the_queue_and_says_so(
+def test_a_pair_that_joined_a_bare_name_is_offered_and_a_no_parts_them_at_once(
     client_for: Client, app_settings: Settings
 ) -> None:
     # The run joined the two mentions on the name alone, under the match threshold: they are
-    # one person already, and still offered, so that a reviewer can part them.
+    # one person already (each remembering its own part), and still offered for review.
     uow = UnitOfWork.from_url(app_settings.database_url)
+    member, pair = tables.resolution_member, tables.resolution_pair
     with uow.write() as tx:
-        member, pair = tables.resolution_member, tables.resolution_pair
         [person] = tx.connection.execute(select(func.min(member.c.person_id))).scalars()
-        tx.connection.execute(update(member).values(person_id=person))
+        tx.connection.execute(
+            update(member)
+            .where(member.c.person_id != person)
+            .values(person_id=person, clustered_as=member.c.person_id)
+        )
         tx.connection.execute(update(pair).values(joined_on_name=True))
-    uow.dispose()
     worker = client_for("csc.worker")
     [item] = worker.get("/api/v1/review").json()["items"]
     assert item["joined_on_name"] is True
-    page = worker.get("/review")
-    assert "Already one person" in page.text
+    assert "Already one person" in worker.get("/review").text
+    made = worker.post(
+        "/api/v1/judgements",
+        json={
+            "left": item["left"]["id"],
+            "right": item["right"]["id"],
+            "judgement": "negative",
+            "reason": "the stop-search names another young person",
+        },
+    )
+    assert made.status_code == 201, made.text
+    with uow.read() as tx:
+        people = set(tx.connection.execute(select(member.c.person_id)).scalars())
+    uow.dispose()
+    assert len(people) == 2
 
 
 def test_a_reviewer_who_may_not_read_both_records_sees_no_pair(client_for: Client) -> None:
