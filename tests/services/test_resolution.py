@@ -19,7 +19,7 @@ from linemap.services import evaluation, region, resolution
 from linemap.services.mention import IDENTIFIERS, read_mentions
 from linemap.settings import Settings
 from linemap.store import tables
-from linemap.store.unit_of_work import UnitOfWork
+from linemap.store.unit_of_work import Transaction, UnitOfWork
 from tests.services.conftest import load_simulated, run_linemap
 
 # Measured on seed 7 (4,838 mentions): pairwise P 1.000, R 0.982, F1 0.991; B-cubed F1 0.984
@@ -42,6 +42,19 @@ def _copy(resolved: Resolved, folder: Path, **overrides: object) -> tuple[Settin
     url = f"sqlite:///{folder / 'linemap.db'}"
     settings = Settings.from_env({"LINEMAP_DATABASE_URL": url}, **overrides)
     return settings, unit_of_work(settings)
+
+
+def _judge(tx: Transaction, left: str, right: str, verdict: str, reason: str) -> int:
+    """Record a reviewer's judgement on two mentions, as the review service stores one."""
+    return tx.resolution.add_judgement(
+        entity_l=min(left, right),
+        entity_r=max(left, right),
+        judgement=verdict,
+        reason=reason,
+        actor="reviewer",
+        actor_agency="KENTCSC",
+        made_at="2026-11-27T09:00:00+00:00",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -92,15 +105,7 @@ def test_a_later_run_reuses_the_model_and_honours_judgements(resolved: Resolved)
             (together[0][0], together[1][0], "negative"),
         ]
         for left, right, verdict in judged:
-            tx.resolution.add_judgement(
-                entity_l=min(left, right),
-                entity_r=max(left, right),
-                judgement=verdict,
-                reason="checked against the school roll",
-                actor="reviewer",
-                actor_agency="KENTCSC",
-                made_at="2026-11-27T09:00:00+00:00",
-            )
+            _judge(tx, left, right, verdict, "checked against the school roll")
     summary = resolution.run_resolution(uow, resolved.settings)
     assert not summary.retrained
     assert summary.model_digest == resolved.summary["model"]
@@ -170,14 +175,8 @@ def test_a_bare_name_joined_under_the_threshold_is_offered_for_review(
     # A reviewer's "not the same" parts a join at once, and undoing it joins them again.
     join = joins[0]
     with uow.write() as tx:
-        made = tx.resolution.add_judgement(
-            entity_l=join.entity_l,
-            entity_r=join.entity_r,
-            judgement="negative",
-            reason="the intelligence names another person",
-            actor="reviewer",
-            actor_agency="KENTCSC",
-            made_at="2026-11-27T09:00:00+00:00",
+        made = _judge(
+            tx, join.entity_l, join.entity_r, "negative", "the intelligence names another person"
         )
         resolution.apply_judgements(tx, run.id, [join.entity_l, join.entity_r])
         parted = tx.resolution.members_of_entities(run.id, [join.entity_l, join.entity_r])
@@ -206,15 +205,7 @@ def test_two_people_a_negative_judgement_parts_are_never_offered_again(
         )
         judged = pairs[0]  # two people: a reviewer says they are not one
         assert people[judged.entity_l] != people[judged.entity_r]
-        tx.resolution.add_judgement(
-            entity_l=judged.entity_l,
-            entity_r=judged.entity_r,
-            judgement="negative",
-            reason="different people: the school knows both",
-            actor="reviewer",
-            actor_agency="KENTCSC",
-            made_at="2026-11-27T09:00:00+00:00",
-        )
+        _judge(tx, judged.entity_l, judged.entity_r, "negative", "the school knows both")
     resolution.run_resolution(uow, settings)
     with uow.read() as tx:
         later = tx.resolution.latest_run()
