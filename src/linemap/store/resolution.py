@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
     FromClause,
     Join,
+    Row,
+    Select,
     String,
     and_,
     case,
@@ -107,6 +110,15 @@ class ResolutionRepository:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+
+    def _in_chunks(
+        self, query: Select[tuple[Any, ...]], column: ColumnElement[str], values: Iterable[str]
+    ) -> Iterator[Row[tuple[Any, ...]]]:
+        """Run a query for these values of a column, 500 at a time (an IN list every database
+        takes), and yield every row."""
+        wanted = sorted(set(values))
+        for start in range(0, len(wanted), 500):
+            yield from self.connection.execute(query.where(column.in_(wanted[start : start + 500])))
 
     def iter_mention_records(
         self, properties: Mapping[str, Collection[str]]
@@ -235,50 +247,33 @@ class ResolutionRepository:
         """Return (entity id, record id) of every mention of each of these people in a run (with
         `subjects`, only the mentions their records are about)."""
         found: dict[str, list[tuple[str, int]]] = {}
-        ids = sorted(set(persons))
         member = resolution_member.c
-        for start in range(0, len(ids), 500):
-            query = select(member.person_id, member.entity_id, member.record_id).where(
-                member.run_id == run_id, member.person_id.in_(ids[start : start + 500])
-            )
-            if subjects:
-                query = query.where(member.subject.is_(True))
-            for person_id, entity_id, record_id in self.connection.execute(query):
-                found.setdefault(person_id, []).append((entity_id, record_id))
+        query = select(member.person_id, member.entity_id, member.record_id).where(
+            member.run_id == run_id
+        )
+        if subjects:
+            query = query.where(member.subject.is_(True))
+        for r in self._in_chunks(query, member.person_id, persons):
+            found.setdefault(r.person_id, []).append((r.entity_id, r.record_id))
         return found
 
     def members_of_entities(self, run_id: int, entity_ids: Sequence[str]) -> dict[str, str]:
         """Return person ids for entities (those not in the run are left out)."""
-        found: dict[str, str] = {}
-        for start in range(0, len(entity_ids), 500):
-            rows = self.connection.execute(
-                select(resolution_member.c.entity_id, resolution_member.c.person_id).where(
-                    resolution_member.c.run_id == run_id,
-                    resolution_member.c.entity_id.in_(list(entity_ids[start : start + 500])),
-                )
-            )
-            found.update({r.entity_id: r.person_id for r in rows})
-        return found
+        member = resolution_member.c
+        query = select(member.entity_id, member.person_id).where(member.run_id == run_id)
+        return {
+            r.entity_id: r.person_id for r in self._in_chunks(query, member.entity_id, entity_ids)
+        }
 
     def name_joins(self, run_id: int, entity_ids: Collection[str]) -> list[tuple[str, str, float]]:
         """Return the pairs of a run by which a bare name joined a person under the match
         threshold, (left, right, probability), whose left mention is one of these."""
-        wanted = sorted(entity_ids)
-        found: list[tuple[str, str, float]] = []
-        for start in range(0, len(wanted), 500):
-            rows = self.connection.execute(
-                select(
-                    resolution_pair.c.entity_l,
-                    resolution_pair.c.entity_r,
-                    resolution_pair.c.probability,
-                ).where(
-                    resolution_pair.c.run_id == run_id,
-                    resolution_pair.c.joined_on_name.is_(True),
-                    resolution_pair.c.entity_l.in_(wanted[start : start + 500]),
-                )
-            )
-            found.extend((r.entity_l, r.entity_r, r.probability) for r in rows)
-        return found
+        pair = resolution_pair.c
+        query = select(pair.entity_l, pair.entity_r, pair.probability).where(
+            pair.run_id == run_id, pair.joined_on_name.is_(True)
+        )
+        rows = self._in_chunks(query, pair.entity_l, entity_ids)
+        return [(r.entity_l, r.entity_r, r.probability) for r in rows]
 
     def clustered_members(
         self, run_id: int, persons: Collection[str]
@@ -365,16 +360,11 @@ class ResolutionRepository:
 
     def records_of_entities(self, run_id: int, entity_ids: Sequence[str]) -> dict[str, int]:
         """Return the record id of each entity in a run (those not in the run are left out)."""
-        found: dict[str, int] = {}
-        for start in range(0, len(entity_ids), 500):
-            rows = self.connection.execute(
-                select(resolution_member.c.entity_id, resolution_member.c.record_id).where(
-                    resolution_member.c.run_id == run_id,
-                    resolution_member.c.entity_id.in_(list(entity_ids[start : start + 500])),
-                )
-            )
-            found.update({r.entity_id: r.record_id for r in rows})
-        return found
+        member = resolution_member.c
+        query = select(member.entity_id, member.record_id).where(member.run_id == run_id)
+        return {
+            r.entity_id: r.record_id for r in self._in_chunks(query, member.entity_id, entity_ids)
+        }
 
     def pair(self, run_id: int, left: str, right: str) -> tuple[float, float] | None:
         """Return (probability, weight) of a stored candidate pair, or None."""
